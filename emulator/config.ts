@@ -1,0 +1,98 @@
+import type { Clock } from './clock';
+
+/** Dashboard settings of an application that change the API's behaviour. */
+export interface AppSettings {
+  /** "Allow sign-up with application session" (on by default, as on QuickBlox). */
+  signUpWithApplicationSession: boolean;
+  /** "Allow to retrieve a list of users via API"; off makes `GET /users.json` a 403. */
+  listUsers: boolean;
+  /** Custom identity provider: `user[login]` + `user[password]` are an IdP user id and token. */
+  customIdentityProvider: boolean;
+  /** Session lifetime after the last request, in seconds (2 hours; changeable on Enterprise plans). */
+  sessionTtlSeconds: number;
+}
+
+export const defaultAppSettings: AppSettings = {
+  signUpWithApplicationSession: true,
+  listUsers: true,
+  customIdentityProvider: false,
+  sessionTtlSeconds: 7200,
+};
+
+/** A user created at start, with a plain password the emulator then forgets. */
+export interface SeedUser {
+  login?: string;
+  email?: string;
+  password: string;
+  full_name?: string;
+  phone?: string;
+  website?: string;
+  external_user_id?: number;
+  facebook_id?: string;
+  twitter_id?: string;
+  blob_id?: number;
+  custom_data?: string;
+  tags?: string[];
+}
+
+export interface ApplicationConfig {
+  id: number;
+  authKey: string;
+  authSecret: string;
+  /** Server API key (`Authorization: ApiKey …`); absent: the app has none. */
+  apiKey?: string;
+  /** Account key for `GET /account_settings.json`. */
+  accountKey?: string;
+  settings?: Partial<AppSettings>;
+  /** Ids of avatar blobs that exist, for `user[blob_id]` checks. */
+  blobIds?: number[];
+  users?: SeedUser[];
+}
+
+/** Faults the emulator injects into API requests (never into /__admin). */
+export interface Faults {
+  /** Added to every matching request before it is handled, in milliseconds. */
+  latencyMs: number;
+  /** Share (0..1) of matching requests answered with `errorStatus`. */
+  errorRate: number;
+  /** The next N matching requests are answered with `errorStatus`. */
+  failNext: number;
+  /** The status of injected errors (5xx). */
+  errorStatus: number;
+  /** Share (0..1) of matching requests whose connection is reset without an answer. */
+  resetRate: number;
+  /** The next N matching requests have their connection reset. */
+  resetNext: number;
+  /** How far the emulator's clock is ahead of the real one (negative: behind), in milliseconds. */
+  clockOffsetMs: number;
+  /** A regular expression over `METHOD /path` choosing the requests faults apply to; empty: all. */
+  match: string;
+}
+
+export const noFaults: Faults = {
+  latencyMs: 0,
+  errorRate: 0,
+  failNext: 0,
+  errorStatus: 503,
+  resetRate: 0,
+  resetNext: 0,
+  clockOffsetMs: 0,
+  match: '',
+};
+
+export interface EmulatorConfig {
+  applications: ApplicationConfig[];
+  /** Requests per second per application before 429 (80 = QuickBlox Basic plan); 0 = unlimited. */
+  rateLimitPerSecond: number;
+  faults: Partial<Faults>;
+  /** Address to bind; loopback by default. */
+  host: string;
+  /** HTTP port; 0 picks a free one. */
+  port: number;
+  /** HTTPS port; 0 picks a free one; `undefined` serves no HTTPS. */
+  httpsPort?: number;
+  /** TLS key and certificate; generated (self-signed for localhost and 127.0.0.1) when absent. */
+  tls?: { key: string; cert: string };
+  /** The time source for expiry, timestamps and the `Date` header (the fault clock offset is added). */
+  clock?: Clock;
+}

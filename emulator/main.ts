@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ApplicationConfig } from './config';
+import { demoApplication } from './demo';
+import { startEmulator } from './server';
+
+const usage = `Usage: npm run emulator -- [options]
+
+Starts the QuickBlox REST emulator on loopback with a demo application.
+
+Options:
+  --port <n>          HTTP port (default 8080; 0 picks a free one)
+  --https-port <n>    HTTPS port with a generated self-signed certificate (default 8443; -1 for none)
+  --rate-limit <n>    requests per second per application before 429 (default 0: unlimited)
+  --config <file>     JSON file with an "applications" array replacing the demo application
+  --host <addr>       address to bind (default 127.0.0.1)
+  -h, --help          this text
+
+Admin endpoint (faults, seeding, stats): see emulator/README.md.`;
+
+function int(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^-?\d+$/.test(value)) {
+    console.error(`emulator: --${name} must be a whole number, got "${value}"\n\n${usage}`);
+    process.exit(2);
+  }
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'https-port': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        config: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    console.error(`emulator: ${(e as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const applications: ApplicationConfig[] = values.config
+    ? (JSON.parse(readFileSync(values.config, 'utf8')) as { applications: ApplicationConfig[] }).applications
+    : [demoApplication];
+  const httpsPort = int('https-port', values['https-port'], 8443);
+  const emulator = await startEmulator({
+    applications,
+    host: values.host ?? '127.0.0.1',
+    port: int('port', values.port, 8080),
+    httpsPort: httpsPort < 0 ? undefined : httpsPort,
+    rateLimitPerSecond: int('rate-limit', values['rate-limit'], 0),
+  });
+  console.log(`QuickBlox emulator listening on ${emulator.url}${emulator.httpsUrl ? ` and ${emulator.httpsUrl}` : ''}`);
+  for (const app of applications) {
+    console.log(`application ${app.id}: auth key ${app.authKey}, auth secret ${app.authSecret}${app.apiKey ? `, API key ${app.apiKey}` : ''}`);
+    for (const u of app.users ?? []) console.log(`  user ${u.login ?? u.email} / ${u.password}`);
+  }
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();

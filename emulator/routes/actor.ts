@@ -1,0 +1,46 @@
+import { baseError, sessionMissing, tokenRequired, userNotFound } from '../api-error';
+import type { SessionRecord } from '../sessions/session-store';
+import type { AppState } from '../state';
+import type { UserRecord } from '../users/user-record';
+import { chargeApp, header, type Ctx } from './context';
+
+/** Who a request acts as. */
+export interface Actor {
+  app: AppState;
+  session?: SessionRecord;
+  /** The user acted as: the session's user, or `On-Behalf-Of` with an API key. */
+  user?: UserRecord;
+  /** True with the server API key: the account owner, who may change any user. */
+  owner: boolean;
+}
+
+/**
+ * Authenticates a request by `Authorization: ApiKey …` (with an optional
+ * `On-Behalf-Of: <user id>`) or by `QB-Token`, in that order.
+ */
+export function authenticate(ctx: Ctx): Actor {
+  const apiKey = /^ApiKey\s+(\S+)$/i.exec(header(ctx, 'authorization') ?? '')?.[1];
+  if (apiKey !== undefined) return byApiKey(ctx, apiKey);
+
+  const token = header(ctx, 'qb-token');
+  if (!token) throw tokenRequired();
+  const session = ctx.state.sessions.find(token, ctx.now, ctx.state.ttlMs);
+  if (!session) throw sessionMissing();
+  const app = ctx.state.apps.get(session.appId)!;
+  ctx.session = session;
+  ctx.shownExpiry = session.lastActivity + ctx.state.ttlMs(session.appId);
+  chargeApp(ctx, app);
+  const user = session.userId ? app.users.byId.get(session.userId) : undefined;
+  return { app, session, user, owner: false };
+}
+
+export function byApiKey(ctx: Ctx, key: string): Actor {
+  const app = ctx.state.appByApiKey(key);
+  if (!app) throw baseError(401, 'Authorization failed: invalid API key');
+  chargeApp(ctx, app);
+  const onBehalfOf = header(ctx, 'on-behalf-of');
+  if (onBehalfOf === undefined) return { app, owner: true };
+  const user = /^\d+$/.test(onBehalfOf) ? app.users.byId.get(Number(onBehalfOf)) : undefined;
+  if (!user) throw userNotFound();
+  return { app, user, owner: true };
+}

@@ -1,0 +1,77 @@
+import type { Ctx, Reply } from './context';
+import { createSession, destroySession, getSession, login, logout } from './session-routes';
+import {
+  accountSettings,
+  createUser,
+  createUserToken,
+  deleteUser,
+  findUser,
+  getExternalUser,
+  getUser,
+  listUsers,
+  resetPassword,
+  searchByFullName,
+  searchByPhone,
+  searchByTags,
+  updateUser,
+} from './user-routes';
+
+/** A matched route: its template (for counts and logs) and its handler. */
+export interface Route {
+  route: string;
+  handle: (ctx: Ctx) => Reply;
+}
+
+const fixed: Record<string, (ctx: Ctx) => Reply> = {
+  'POST /session.json': createSession,
+  'GET /session.json': getSession,
+  'DELETE /session.json': destroySession,
+  'POST /login.json': login,
+  'DELETE /login.json': logout,
+  'POST /users.json': createUser,
+  'GET /users.json': listUsers,
+  'GET /users/by_login.json': (ctx) => findUser(ctx, 'login'),
+  'GET /users/by_email.json': (ctx) => findUser(ctx, 'email'),
+  'GET /users/by_facebook_id.json': (ctx) => findUser(ctx, 'facebook_id'),
+  'GET /users/by_twitter_id.json': (ctx) => findUser(ctx, 'twitter_id'),
+  'GET /users/by_full_name.json': searchByFullName,
+  'GET /users/by_tags.json': searchByTags,
+  'GET /users/phone.json': searchByPhone,
+  'GET /users/password/reset.json': resetPassword,
+  'GET /account_settings.json': accountSettings,
+};
+
+const externalUser = /^\/users\/external\/([^/]+)\.json$/;
+const userById = /^\/users\/([^/]+)\.json$/;
+// Documented without `.json` (reference §1.1); both forms are accepted.
+const userTokens = /^\/users\/([^/]+)\/tokens(?:\.json)?$/;
+
+/** Finds the route of an API request; undefined for a path the API does not have. */
+export function findRoute(method: string, path: string): Route | undefined {
+  const key = `${method} ${path}`;
+  const handle = fixed[key];
+  if (handle) return { route: key, handle };
+
+  let m = externalUser.exec(path);
+  if (m) {
+    const id = decodeURIComponent(m[1]!);
+    const route = `${method} /users/external/{id}.json`;
+    if (method === 'GET') return { route, handle: (ctx) => getExternalUser(ctx, id) };
+    if (method === 'DELETE') return { route, handle: (ctx) => deleteUser(ctx, id, 'external_user_id') };
+    return undefined;
+  }
+  m = userTokens.exec(path);
+  if (m && method === 'POST') {
+    const id = decodeURIComponent(m[1]!);
+    return { route: 'POST /users/{id}/tokens', handle: (ctx) => createUserToken(ctx, id) };
+  }
+  m = userById.exec(path);
+  if (m) {
+    const id = decodeURIComponent(m[1]!);
+    const route = `${method} /users/{id}.json`;
+    if (method === 'GET') return { route, handle: (ctx) => getUser(ctx, id) };
+    if (method === 'PUT') return { route, handle: (ctx) => updateUser(ctx, id) };
+    if (method === 'DELETE') return { route, handle: (ctx) => deleteUser(ctx, id, 'id') };
+  }
+  return undefined;
+}
