@@ -59,6 +59,8 @@ export interface Faults {
   failNext: number;
   /** The status of injected errors (5xx). */
   errorStatus: number;
+  /** The body of injected errors: `html`, the page a load balancer serves in an outage, or `json`, `{"errors":{"base":[<reason>]}}`. */
+  errorBody: 'html' | 'json';
   /** Share (0..1) of matching requests whose connection is reset without an answer. */
   resetRate: number;
   /** The next N matching requests have their connection reset. */
@@ -74,6 +76,7 @@ export const noFaults: Faults = {
   errorRate: 0,
   failNext: 0,
   errorStatus: 503,
+  errorBody: 'html',
   resetRate: 0,
   resetNext: 0,
   clockOffsetMs: 0,

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AdminError, handleAdmin } from './admin';
@@ -104,7 +104,12 @@ function requestHandler(state: EmulatorState, scheme: 'http' | 'https') {
       const answer = () => {
         if (faulty && (f.failNext > 0 || (f.errorRate > 0 && Math.random() < f.errorRate))) {
           if (f.failNext > 0) f.failNext--;
-          return send(res, state, { method, route: routeName, path, req }, { status: f.errorStatus, body: outagePage(f.errorStatus) }, 'text/html');
+          const r = { method, route: routeName, path, req };
+          if (f.errorBody === 'json') {
+            const body = JSON.stringify({ errors: { base: [STATUS_CODES[f.errorStatus] ?? 'Server Error'] } });
+            return send(res, state, r, { status: f.errorStatus, body }, jsonType);
+          }
+          return send(res, state, r, { status: f.errorStatus, body: outagePage(f.errorStatus) }, 'text/html');
         }
         const ctx: Ctx = {
           state,

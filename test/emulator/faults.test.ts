@@ -33,8 +33,9 @@ describe('fault injection and limits', () => {
   });
 
   it('fails a share of requests with errorRate', async () => {
-    await admin('PATCH', 'faults', { errorRate: 1 });
-    expect((await getUser()).status).toBe(503);
+    await admin('PATCH', 'faults', { errorRate: 1, errorBody: 'json' });
+    const failed = await getUser();
+    expect([failed.status, failed.text]).toEqual([503, '{"errors":{"base":["Service Unavailable"]}}']);
     await admin('PATCH', 'faults', { errorRate: 0 });
     expect((await getUser()).status).toBe(200);
   });
