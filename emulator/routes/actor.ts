@@ -20,7 +20,7 @@ export interface Actor {
  */
 export function authenticate(ctx: Ctx): Actor {
   const apiKey = /^ApiKey\s+(\S+)$/i.exec(header(ctx, 'authorization') ?? '')?.[1];
-  if (apiKey !== undefined) return byApiKey(ctx, apiKey);
+  if (apiKey !== undefined) return byApiKey(ctx, apiKey, header(ctx, 'on-behalf-of'));
 
   const token = header(ctx, 'qb-token');
   if (!token) throw tokenRequired();
@@ -34,11 +34,11 @@ export function authenticate(ctx: Ctx): Actor {
   return { app, session, user, owner: false };
 }
 
-export function byApiKey(ctx: Ctx, key: string): Actor {
+/** The account owner's access by server API key, acting as `onBehalfOf` when given. */
+export function byApiKey(ctx: Ctx, key: string, onBehalfOf: string | undefined): Actor {
   const app = ctx.state.appByApiKey(key);
   if (!app) throw baseError(401, 'Authorization failed: invalid API key');
   chargeApp(ctx, app);
-  const onBehalfOf = header(ctx, 'on-behalf-of');
   if (onBehalfOf === undefined) return { app, owner: true };
   const user = /^\d+$/.test(onBehalfOf) ? app.users.byId.get(Number(onBehalfOf)) : undefined;
   if (!user) throw userNotFound();

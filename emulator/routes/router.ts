@@ -1,7 +1,7 @@
 import type { Ctx, Reply } from './context';
 import { createSession, destroySession, getSession, login, logout } from './session-routes';
+import { accountSettings } from './account-routes';
 import {
-  accountSettings,
   createUser,
   createUserToken,
   deleteUser,

@@ -1,4 +1,4 @@
-import { baseError, fieldErrors, messageError, needUser, notOwner, userNotFound } from '../api-error';
+import { baseError, fieldErrors, needUser, notOwner, userNotFound } from '../api-error';
 import { byApiKey, authenticate, type Actor } from './actor';
 import { emptyReply, header, jsonReply, type Ctx, type Reply } from './context';
 import { isoSeconds } from '../time-format';
@@ -157,21 +157,9 @@ export function resetPassword(ctx: Ctx): Reply {
 export function createUserToken(ctx: Ctx, id: string): Reply {
   const key = /^ApiKey\s+(\S+)$/i.exec(header(ctx, 'authorization') ?? '')?.[1];
   if (key === undefined) throw baseError(401, 'Authorization failed: ApiKey required');
-  const { app } = byApiKey({ ...ctx, headers: { ...ctx.headers, 'on-behalf-of': undefined } }, key);
+  const { app } = byApiKey(ctx, key, undefined);
   const user = /^\d+$/.test(id) ? app.users.byId.get(Number(id)) : undefined;
   if (!user) throw baseError(404, 'User not found');
   const session = ctx.state.sessions.create(app.config.id, user.id, 0, Math.floor(ctx.now / 1000), ctx.now);
   return jsonReply(201, { token: session.token, expires_at: isoSeconds(ctx.now + ctx.state.ttlMs(app.config.id)) });
-}
-
-/** `GET /account_settings.json` with `QB-Account-Key`: the endpoints of the account (reference §8). */
-export function accountSettings(ctx: Ctx): Reply {
-  const key = header(ctx, 'qb-account-key');
-  const app = key ? ctx.state.appByAccountKey(key) : undefined;
-  if (!app) throw messageError(404, 'Account not found');
-  return jsonReply(200, {
-    api_endpoint: ctx.origin,
-    chat_endpoint: 'chat.emulator.invalid',
-    turnserver_endpoint: 'turn.emulator.invalid',
-  });
 }
