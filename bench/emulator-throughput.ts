@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { demoApplication } from '../emulator/demo';
 import { startEmulator } from '../emulator/server';
-import { createHmac } from 'node:crypto';
+import { sign } from '../server/upstream/signing';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
@@ -27,8 +27,7 @@ async function main(): Promise<void> {
     nonce: '1',
     timestamp: String(Math.floor(Date.now() / 1000)),
   };
-  const message = Object.entries(params).map(([k, v]) => `${k}=${v}`).sort().join('&');
-  params.signature = createHmac('sha1', a.authSecret).update(message).digest('hex');
+  params.signature = sign(params, a.authSecret);
   const res = await request(`${emulator.url}/session.json`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

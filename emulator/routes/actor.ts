@@ -19,7 +19,7 @@ export interface Actor {
  * `On-Behalf-Of: <user id>`) or by `QB-Token`, in that order.
  */
 export function authenticate(ctx: Ctx): Actor {
-  const apiKey = /^ApiKey\s+(\S+)$/i.exec(header(ctx, 'authorization') ?? '')?.[1];
+  const apiKey = apiKeyOf(ctx);
   if (apiKey !== undefined) return byApiKey(ctx, apiKey, header(ctx, 'on-behalf-of'));
 
   const token = header(ctx, 'qb-token');
@@ -32,6 +32,11 @@ export function authenticate(ctx: Ctx): Actor {
   chargeApp(ctx, app);
   const user = session.userId ? app.users.byId.get(session.userId) : undefined;
   return { app, session, user, owner: false };
+}
+
+/** The key of an `Authorization: ApiKey <key>` header, if the request has one. */
+export function apiKeyOf(ctx: Ctx): string | undefined {
+  return /^ApiKey\s+(\S+)$/i.exec(header(ctx, 'authorization') ?? '')?.[1];
 }
 
 /** The account owner's access by server API key, acting as `onBehalfOf` when given. */

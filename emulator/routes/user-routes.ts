@@ -1,12 +1,18 @@
 import { baseError, fieldErrors, needUser, notOwner, userNotFound } from '../api-error';
-import { byApiKey, authenticate, type Actor } from './actor';
-import { emptyReply, header, jsonReply, type Ctx, type Reply } from './context';
+import { apiKeyOf, authenticate, byApiKey, type Actor } from './actor';
+import { emptyReply, jsonReply, type Ctx, type Reply } from './context';
 import { isoSeconds } from '../time-format';
 import { parseUserInput } from '../users/user-input';
 import { pageOf, parseFilter, parseOrder, readPage, type Predicate } from '../users/user-query';
 import { userJson, type UserRecord } from '../users/user-record';
 
 const ok = (user: UserRecord, status = 200): Reply => ({ status, body: userJson(user) });
+
+/** The page of `users` that the request's `page` and `per_page` ask for. */
+const pageReply = (ctx: Ctx, users: UserRecord[]): Reply => ({
+  status: 200,
+  body: pageOf(users, readPage(ctx.params.get('page'), ctx.params.get('per_page')), userJson),
+});
 
 function userInput(ctx: Ctx, actor: Actor) {
   return parseUserInput(ctx.params.group('user'), (id) => actor.app.blobIds.has(id));
@@ -38,7 +44,7 @@ export function listUsers(ctx: Ctx): Reply {
   const filters = ctx.params.getAll('filter[]').map(parseFilter);
   const order = parseOrder(ctx.params.get('order'));
   const matches = [...actor.app.users.byId.values()].filter((u) => filters.every((f) => f(u))).sort(order);
-  return { status: 200, body: pageOf(matches, readPage(ctx.params.get('page'), ctx.params.get('per_page')), userJson) };
+  return pageReply(ctx, matches);
 }
 
 /** `GET /users/by_login.json` and its siblings: one user by a unique key. */
@@ -67,7 +73,7 @@ function search(ctx: Ctx, match: Predicate, notFoundWhenEmpty: boolean): Reply {
   const { app } = authenticate(ctx);
   const matches = [...app.users.byId.values()].filter(match).sort((a, b) => a.id - b.id);
   if (notFoundWhenEmpty && matches.length === 0) throw userNotFound();
-  return { status: 200, body: pageOf(matches, readPage(ctx.params.get('page'), ctx.params.get('per_page')), userJson) };
+  return pageReply(ctx, matches);
 }
 
 /** `GET /users/by_full_name.json`: case-insensitive substring. */
@@ -155,7 +161,7 @@ export function resetPassword(ctx: Ctx): Reply {
 
 /** `POST /users/{id}/tokens`: a user session minted with the API key; any QB-Token is ignored (reference §4.1). */
 export function createUserToken(ctx: Ctx, id: string): Reply {
-  const key = /^ApiKey\s+(\S+)$/i.exec(header(ctx, 'authorization') ?? '')?.[1];
+  const key = apiKeyOf(ctx);
   if (key === undefined) throw baseError(401, 'Authorization failed: ApiKey required');
   const { app } = byApiKey(ctx, key, undefined);
   const user = /^\d+$/.test(id) ? app.users.byId.get(Number(id)) : undefined;

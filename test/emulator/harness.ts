@@ -1,8 +1,8 @@
-import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { manualClock, type ManualClock } from '../../emulator/clock';
 import type { ApplicationConfig, EmulatorConfig } from '../../emulator/config';
 import { startEmulator, type Emulator } from '../../emulator/server';
+import { sign } from '../../server/upstream/signing';
 
 /** The reference's made-up credentials (§3.4), plus an API key and two users. */
 export const app: ApplicationConfig = {
@@ -64,7 +64,7 @@ export async function call(
 
 let nonce = 1000;
 
-/** Signs session-create params exactly as reference §3.1 says; written apart from the emulator's verifier. */
+/** Signs session-create params with the gateway's signer (written apart from the emulator's verifier). */
 export function signed(
   extra: Record<string, string | number> = {},
   o: { ts?: number; nonce?: number; secret?: string; algorithm?: 'sha1' | 'sha256'; now?: number } = {},
@@ -76,11 +76,7 @@ export function signed(
     timestamp: String(o.ts ?? Math.floor((o.now ?? Date.UTC(2026, 10, 21, 12, 0, 0)) / 1000)),
   };
   for (const [k, v] of Object.entries(extra)) params[k] = String(v);
-  const message = Object.entries(params)
-    .map(([k, v]) => `${k}=${v}`)
-    .sort()
-    .join('&');
-  params.signature = createHmac(o.algorithm ?? 'sha1', o.secret ?? app.authSecret).update(message, 'utf8').digest('hex');
+  params.signature = sign(params, o.secret ?? app.authSecret, o.algorithm);
   return params;
 }
 
