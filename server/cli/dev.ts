@@ -1,0 +1,75 @@
+import { demoApplication } from '../../emulator/demo';
+import { startEmulator } from '../../emulator/server';
+import { ConfigError, loadConfig } from '../config/load-config';
+import { startGateway } from '../grpc/gateway-server';
+import { createLogger } from '../logging/logger';
+import { serveUntilSignal } from './serve-until-signal';
+import { usage } from './usage';
+
+const credentialVariables = ['QB_APPLICATION_ID', 'QB_AUTH_KEY', 'QB_AUTH_SECRET'] as const;
+
+const help = usage(
+  'npm run dev',
+  'Starts the gateway for development. With the QuickBlox credentials set it is the same as `npm start`;\n' +
+    'without them it also starts the embedded QuickBlox emulator, seeded with a demo application and\n' +
+    'users, and points the gateway at it. GRPC_HOST defaults to 127.0.0.1 here.',
+);
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(help);
+    return;
+  }
+  const env: NodeJS.ProcessEnv = { GRPC_HOST: '127.0.0.1', ...process.env };
+  const useEmulator = credentialVariables.every((name) => !env[name]);
+  const emulator = useEmulator ? await startEmulator({ applications: [structuredClone(demoApplication)], host: '127.0.0.1', port: 0 }) : undefined;
+  if (emulator) {
+    Object.assign(env, {
+      QB_APPLICATION_ID: String(demoApplication.id),
+      QB_AUTH_KEY: demoApplication.authKey,
+      QB_AUTH_SECRET: demoApplication.authSecret,
+      QB_API_KEY: demoApplication.apiKey,
+      QB_API_ENDPOINT: emulator.url,
+    });
+  }
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`qb-grpc-gateway: ${e.message}\n\nRun with --help for every variable.`);
+    await emulator?.close();
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const gateway = await startGateway(config, { logger });
+  const target = gateway.address.replace(/^0\.0\.0\.0:/, '127.0.0.1:');
+
+  const lines: string[] = [''];
+  if (emulator) {
+    const alice = emulator.state.apps.get(demoApplication.id)!.users.find('login', 'alice')!;
+    lines.push(
+      `No QuickBlox credentials are set (${credentialVariables.join(', ')}), so the gateway runs against`,
+      `the embedded QuickBlox emulator at ${emulator.url}: demo application ${demoApplication.id},`,
+      `users ${(demoApplication.users ?? []).map((u) => `${u.login} / ${u.password}`).join(', ')}.`,
+      'Set the credentials to use the real QuickBlox API instead.',
+      '',
+      `gRPC on ${target} (server reflection on). Try:`,
+      `  grpcurl -plaintext -d '{"id": "${alice.id}"}' ${target} quickblox.v1.UserService/GetUser`,
+      `  grpcurl -plaintext -d '{"user": {"loginPassword": {"login": "alice", "password": "alicePass1!"}}}' ${target} quickblox.v1.SessionService/CreateSession`,
+    );
+  } else {
+    lines.push(`Running against ${config.upstream.endpoint} (application ${config.upstream.applicationId}).`, '', `gRPC on ${target}. Try:`);
+    lines.push(`  grpcurl -plaintext ${target} list`);
+  }
+  lines.push('', 'Ctrl-C stops it.', '');
+  process.stderr.write(lines.join('\n'));
+  serveUntilSignal(gateway, logger, async () => {
+    await emulator?.close();
+  });
+}
+
+main().catch((e: Error) => {
+  console.error(`qb-grpc-gateway: ${e.message}`);
+  process.exit(1);
+});

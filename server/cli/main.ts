@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from '../config/load-config';
+import { startGateway } from '../grpc/gateway-server';
+import { createLogger } from '../logging/logger';
+import { serveUntilSignal } from './serve-until-signal';
+import { usage } from './usage';
+
+const help = usage(
+  'npm start   (node dist/server/cli/main.js)',
+  'Runs the gateway against the QuickBlox REST API named by QB_API_ENDPOINT. The application\n' +
+    'credentials are required; without them use `npm run dev`, which starts an embedded emulator.',
+);
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(help);
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`qb-grpc-gateway: ${e.message}\n\nRun with --help for every variable, or \`npm run dev\` to try the gateway against the embedded emulator.`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const gateway = await startGateway(config, { logger });
+  serveUntilSignal(gateway, logger);
+}
+
+main().catch((e: Error) => {
+  console.error(`qb-grpc-gateway: ${e.message}`);
+  process.exit(1);
+});

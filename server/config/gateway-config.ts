@@ -1,0 +1,33 @@
+import type { SignatureAlgorithm } from '../upstream/signing';
+
+/** Everything the gateway is configured with, validated and typed. */
+export interface GatewayConfig {
+  upstream: UpstreamConfig;
+  grpc: { host: string; port: number };
+  /** HTTP port for /metrics, /healthz and /readyz. */
+  metricsPort: number;
+  /** Share one live user session among identical CreateSession calls of the same caller. */
+  reuseUserSessions: boolean;
+  /** How long in-flight calls may run on after SIGTERM/SIGINT. */
+  shutdownGraceMs: number;
+  logLevel: LogLevel;
+}
+
+export interface UpstreamConfig {
+  applicationId: number;
+  authKey: string;
+  authSecret: string;
+  /** Origin of the REST API, e.g. `https://api.quickblox.com`. */
+  endpoint: string;
+  /** Server API key (`Authorization: ApiKey …`), for writes without a user token and for minting tokens. */
+  apiKey?: string;
+  /** Extra certificate authorities (PEM) to trust for the endpoint, e.g. a private CA. */
+  ca?: string;
+  signatureAlgorithm: SignatureAlgorithm;
+  /** Longest a single upstream request may take, whatever the caller's deadline. */
+  timeoutMs: number;
+  /** Keep-alive connections to the upstream at most. */
+  connections: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

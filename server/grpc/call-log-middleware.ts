@@ -1,0 +1,40 @@
+import { isAbortError } from 'abort-controller-x';
+import { ServerError, Status, type ServerMiddleware } from 'nice-grpc-common';
+import type { Logger } from '../logging/logger';
+import type { GatewayCallContext } from './call-scope';
+
+/**
+ * Opens each call's scope (its cancellation signal, its count of upstream
+ * requests) and writes one log line when the call ends: method, status,
+ * duration, upstream requests. Requests and metadata are never logged.
+ */
+export function callLogMiddleware(logger: Logger): ServerMiddleware<GatewayCallContext> {
+  return async function* callLog(call, context) {
+    const scope = { signal: context.signal, upstreamRequests: 0 };
+    const started = performance.now();
+    let code = Status.OK;
+    let message: string | undefined;
+    try {
+      return yield* call.next(call.request, { ...context, scope });
+    } catch (e) {
+      if (e instanceof ServerError) {
+        code = e.code;
+        message = e.details;
+      } else {
+        code = isAbortError(e) ? Status.CANCELLED : Status.UNKNOWN;
+      }
+      throw e;
+    } finally {
+      const line = {
+        method: call.method.path,
+        code: Status[code],
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        upstreamRequests: scope.upstreamRequests,
+        ...(message === undefined ? {} : { message }),
+      };
+      if (code === Status.OK || code === Status.CANCELLED) logger.info(line, 'call');
+      else if (code === Status.UNKNOWN || code === Status.INTERNAL || code === Status.UNAVAILABLE) logger.error(line, 'call failed');
+      else logger.info(line, 'call failed');
+    }
+  };
+}

@@ -1,0 +1,94 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { UserCredentials } from '../../gen/quickblox/v1/session';
+import type { Session } from '../../gen/quickblox/v1/session';
+
+export interface UserSessionCacheOptions {
+  now?: () => number;
+  /** Do not hand out a session that lapses sooner than this. */
+  minRemainingMs?: number;
+  /** Entries at most; the oldest go first. */
+  maxEntries?: number;
+  /** Key of the keyed hash; random per process by default. */
+  hashKey?: Buffer;
+}
+
+export interface UserSessionCache {
+  /** The cache key for these credentials presented by this caller: a keyed hash, never the password. */
+  key(callerIdentity: string, credentials: UserCredentials): string;
+  /**
+   * The live session for `key`, or the one `create` makes. Concurrent calls
+   * with the same key share one `create`.
+   */
+  reuse(key: string, create: () => Promise<Session>): Promise<Session>;
+  /** Forgets every entry holding `token` (logout, destroy, an upstream 401). */
+  dropToken(token: string): void;
+  readonly size: number;
+}
+
+interface Entry {
+  session: Session;
+  expiresAt: number;
+}
+
+/**
+ * Reuse of live user sessions for repeated CreateSession calls with the same
+ * credentials from the same caller (QB_REUSE_USER_SESSIONS). Entries are keyed
+ * by HMAC-SHA256 over the caller's identity and the credentials, so neither a
+ * password nor a token is ever a key, and one caller never receives a session
+ * another caller created.
+ */
+export function createUserSessionCache(options: UserSessionCacheOptions = {}): UserSessionCache {
+  const now = options.now ?? Date.now;
+  const minRemainingMs = options.minRemainingMs ?? 5 * 60_000;
+  const maxEntries = options.maxEntries ?? 200_000;
+  const hashKey = options.hashKey ?? randomBytes(32);
+  const entries = new Map<string, Entry>();
+  const keyByToken = new Map<string, string>();
+  const pending = new Map<string, Promise<Session>>();
+
+  function remove(key: string): void {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    if (keyByToken.get(entry.session.token) === key) keyByToken.delete(entry.session.token);
+  }
+
+  function store(key: string, session: Session): void {
+    const expiresAt = session.expiresAt?.getTime();
+    if (!session.token || expiresAt === undefined) return;
+    remove(key);
+    while (entries.size >= maxEntries) remove(entries.keys().next().value!);
+    entries.set(key, { session, expiresAt });
+    keyByToken.set(session.token, key);
+  }
+
+  return {
+    key(callerIdentity, credentials) {
+      const canonical = JSON.stringify(UserCredentials.toJSON(credentials));
+      return createHmac('sha256', hashKey).update(callerIdentity).update('\0').update(canonical).digest('base64url');
+    },
+    async reuse(key, create) {
+      const entry = entries.get(key);
+      if (entry && entry.expiresAt - now() > minRemainingMs) return entry.session;
+      if (entry) remove(key);
+      let flight = pending.get(key);
+      if (!flight) {
+        flight = create()
+          .then((session) => {
+            store(key, session);
+            return session;
+          })
+          .finally(() => pending.delete(key));
+        pending.set(key, flight);
+      }
+      return flight;
+    },
+    dropToken(token) {
+      const key = keyByToken.get(token);
+      if (key !== undefined) remove(key);
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}

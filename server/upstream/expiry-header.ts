@@ -1,0 +1,15 @@
+/** The response header carrying a session token's expiry. */
+export const expiryHeader = 'qb-token-expirationdate';
+
+/**
+ * Parses a `QB-Token-ExpirationDate` value, `2017-11-29 07:11:18 UTC` or
+ * `2018-07-11 17:33:09 +0000` (reference §1.6), or an ISO timestamp, to ms
+ * since the epoch on the upstream's clock; undefined when absent or garbled.
+ */
+export function parseExpiry(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?\s*(?:UTC|Z|\+0000|\+00:00)$/.exec(value.trim());
+  if (!m) return undefined;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return Number.isNaN(ms) ? undefined : ms;
+}

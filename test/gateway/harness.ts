@@ -1,0 +1,130 @@
+import { createChannel, createClientFactory, Metadata, Status, type Channel } from 'nice-grpc';
+import { BadRequest, ErrorInfo, RetryInfo, errorDetailsClientMiddleware, RichClientError } from 'nice-grpc-error-details';
+import type { ApplicationConfig, EmulatorConfig } from '../../emulator/config';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { SessionServiceDefinition } from '../../gen/quickblox/v1/session_service';
+import { UserServiceDefinition } from '../../gen/quickblox/v1/user_service';
+import { loadConfig } from '../../server/config/load-config';
+import { startGateway, type Gateway } from '../../server/grpc/gateway-server';
+import { createLogger } from '../../server/logging/logger';
+
+/** The application the gateway tests run against: the reference's credentials (§3.4) and two users. */
+export const app: ApplicationConfig = {
+  id: 12345,
+  authKey: 'AbCdEfGh12345',
+  authSecret: 'S3cr3tS3cr3tXYZ',
+  apiKey: 'test-api-key-9f8e7d',
+  accountKey: 'test-account-key',
+  blobIds: [7],
+  users: [
+    { login: 'alice', email: 'alice@example.com', password: 'alicePass1!', full_name: 'Alice Smith', tags: ['web', 'vip'], external_user_id: 1001 },
+    { login: 'bob', email: 'bob@example.com', password: 'bobPass123', full_name: 'Bob Brown', tags: ['android'], phone: '+15550100', facebook_id: '8887366' },
+  ],
+};
+
+export interface StackOptions {
+  emulator?: Partial<EmulatorConfig>;
+  /** Extra environment for the gateway's configuration. */
+  env?: NodeJS.ProcessEnv;
+  /** Leave the API key out of the gateway's configuration. */
+  withoutApiKey?: boolean;
+  prewarm?: boolean;
+}
+
+export interface Stack {
+  emulator: Emulator;
+  gateway: Gateway;
+  channel: Channel;
+  sessions: ReturnType<typeof makeClients>['sessions'];
+  users: ReturnType<typeof makeClients>['users'];
+  /** Every log line the gateway wrote. */
+  logs: string[];
+  /** The id of a seeded user. */
+  idOf(login: string): bigint;
+  close(): Promise<void>;
+}
+
+function makeClients(channel: Channel) {
+  const factory = createClientFactory().use(errorDetailsClientMiddleware);
+  return { sessions: factory.create(SessionServiceDefinition, channel), users: factory.create(UserServiceDefinition, channel) };
+}
+
+/** The emulator and a gateway in front of it, both on loopback ports picked by the system, plus clients. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const emulator = await startEmulator({ applications: [structuredClone(app)], host: '127.0.0.1', port: 0, ...options.emulator });
+  const config = loadConfig({
+    QB_APPLICATION_ID: String(app.id),
+    QB_AUTH_KEY: app.authKey,
+    QB_AUTH_SECRET: app.authSecret,
+    QB_API_KEY: options.withoutApiKey ? undefined : app.apiKey,
+    QB_API_ENDPOINT: emulator.url,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    LOG_LEVEL: 'trace',
+    SHUTDOWN_GRACE_MS: '1000',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
+  const gateway = await startGateway(config, { logger, prewarm: options.prewarm ?? false });
+  const channel = createChannel(`127.0.0.1:${gateway.port}`);
+  const { sessions, users } = makeClients(channel);
+  const appState = emulator.state.apps.get(app.id)!;
+  return {
+    emulator,
+    gateway,
+    channel,
+    sessions,
+    users,
+    logs,
+    idOf: (login) => BigInt(appState.users.find('login', login)!.id),
+    async close() {
+      channel.close();
+      await gateway.shutdown(0);
+      await emulator.close();
+    },
+  };
+}
+
+/** Call options carrying a session token in `qb-token`. */
+export function withToken(token: string, extra: Record<string, string> = {}): { metadata: Metadata } {
+  return { metadata: Metadata({ 'qb-token': token, ...extra }) };
+}
+
+export interface ExpectedError {
+  code: Status;
+  reason: string;
+  /** Field paths of the BadRequest violations, in order. */
+  fields?: string[];
+}
+
+/** Awaits a rejection and checks its status, ErrorInfo reason and BadRequest fields; returns the error. */
+export async function expectError(promise: Promise<unknown>, expected: ExpectedError): Promise<RichClientError> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof RichClientError)) throw new Error(`expected a RichClientError with ${Status[expected.code]}, got ${String(error)}`);
+  const info = error.extra.find((d): d is ErrorInfo => d.$type === ErrorInfo.$type);
+  expect({ code: Status[error.code], reason: info?.reason, domain: info?.domain }).toEqual({
+    code: Status[expected.code],
+    reason: expected.reason,
+    domain: 'quickblox.com',
+  });
+  if (expected.fields) expect(violationsOf(error).map((v) => v.field)).toEqual(expected.fields);
+  return error;
+}
+
+export function violationsOf(error: RichClientError): { field: string; description: string }[] {
+  return error.extra.find((d): d is BadRequest => d.$type === BadRequest.$type)?.fieldViolations ?? [];
+}
+
+export function errorInfoOf(error: RichClientError): ErrorInfo | undefined {
+  return error.extra.find((d): d is ErrorInfo => d.$type === ErrorInfo.$type);
+}
+
+export function retryInfoOf(error: RichClientError): RetryInfo | undefined {
+  return error.extra.find((d): d is RetryInfo => d.$type === RetryInfo.$type);
+}

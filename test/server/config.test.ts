@@ -1,0 +1,108 @@
+import { ConfigError, environmentVariables, loadConfig } from '../../server/config/load-config';
+
+const minimal = { QB_APPLICATION_ID: '12345', QB_AUTH_KEY: 'AbCdEfGh12345', QB_AUTH_SECRET: 'S3cr3tS3cr3tXYZ' };
+
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration from the environment', () => {
+  it('applies the documented defaults to a minimal environment', () => {
+    const config = loadConfig(minimal);
+    expect(config).toEqual({
+      upstream: {
+        applicationId: 12345,
+        authKey: 'AbCdEfGh12345',
+        authSecret: 'S3cr3tS3cr3tXYZ',
+        endpoint: 'https://api.quickblox.com',
+        apiKey: undefined,
+        ca: undefined,
+        signatureAlgorithm: 'sha1',
+        timeoutMs: 10_000,
+        connections: 32,
+      },
+      grpc: { host: '0.0.0.0', port: 50051 },
+      metricsPort: 9464,
+      reuseUserSessions: false,
+      shutdownGraceMs: 10_000,
+      logLevel: 'info',
+    });
+  });
+
+  it('names every missing credential at once', () => {
+    const list = problems({});
+    expect(list).toHaveLength(3);
+    expect(list[0]).toMatch(/^QB_APPLICATION_ID is required/);
+    expect(list[1]).toMatch(/^QB_AUTH_KEY is required/);
+    expect(list[2]).toMatch(/^QB_AUTH_SECRET is required/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(problems({ ...minimal, QB_AUTH_SECRET: '  ' })).toEqual([expect.stringMatching(/^QB_AUTH_SECRET is required/)]);
+    expect(loadConfig({ ...minimal, QB_API_KEY: '' }).upstream.apiKey).toBeUndefined();
+  });
+
+  it('names each malformed variable and never repeats a secret value', () => {
+    const list = problems({
+      QB_APPLICATION_ID: 'abc',
+      QB_AUTH_KEY: 'has space',
+      QB_AUTH_SECRET: 'tab\tsecret-value',
+      QB_API_ENDPOINT: 'ftp://example.com',
+      QB_SIGNATURE_HASH: 'md5',
+      GRPC_PORT: '70000',
+      QB_REUSE_USER_SESSIONS: 'maybe',
+      QB_UPSTREAM_TIMEOUT_MS: '5',
+      LOG_LEVEL: 'loud',
+    });
+    const byVariable = Object.fromEntries(list.map((p) => [p.split(' ')[0], p]));
+    expect(Object.keys(byVariable).sort()).toEqual(
+      [
+        'GRPC_PORT',
+        'LOG_LEVEL',
+        'QB_API_ENDPOINT',
+        'QB_APPLICATION_ID',
+        'QB_AUTH_KEY',
+        'QB_AUTH_SECRET',
+        'QB_REUSE_USER_SESSIONS',
+        'QB_SIGNATURE_HASH',
+        'QB_UPSTREAM_TIMEOUT_MS',
+      ].sort(),
+    );
+    expect(byVariable.QB_SIGNATURE_HASH).toBe('QB_SIGNATURE_HASH must be sha1 or sha256');
+    expect(byVariable.GRPC_PORT).toBe('GRPC_PORT must be at most 65535');
+    expect(list.join('\n')).not.toContain('secret-value');
+  });
+
+  it('reads every option it documents', () => {
+    const config = loadConfig({
+      ...minimal,
+      QB_API_ENDPOINT: 'http://127.0.0.1:8080/',
+      QB_API_KEY: 'key-1',
+      QB_SIGNATURE_HASH: 'sha256',
+      QB_UPSTREAM_TIMEOUT_MS: '2500',
+      QB_UPSTREAM_CONNECTIONS: '8',
+      QB_REUSE_USER_SESSIONS: 'on',
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: '0',
+      METRICS_PORT: '9000',
+      SHUTDOWN_GRACE_MS: '0',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.upstream).toMatchObject({ endpoint: 'http://127.0.0.1:8080', apiKey: 'key-1', signatureAlgorithm: 'sha256', timeoutMs: 2500, connections: 8 });
+    expect(config).toMatchObject({ grpc: { host: '127.0.0.1', port: 0 }, metricsPort: 9000, reuseUserSessions: true, shutdownGraceMs: 0, logLevel: 'debug' });
+    expect(environmentVariables.map(([name]) => name)).toContain('QB_REUSE_USER_SESSIONS');
+  });
+
+  it('rejects an endpoint with a path and an unreadable CA file', () => {
+    expect(problems({ ...minimal, QB_API_ENDPOINT: 'https://api.quickblox.com/v1' })).toEqual([
+      'QB_API_ENDPOINT must be an origin without a path, e.g. https://api.quickblox.com',
+    ]);
+    expect(problems({ ...minimal, QB_API_CA_FILE: '/nonexistent/ca.pem' })).toEqual(['QB_API_CA_FILE cannot be read: ENOENT']);
+  });
+});
