@@ -104,7 +104,7 @@ function requestHandler(state: EmulatorState, scheme: 'http' | 'https') {
       const answer = () => {
         if (faulty && (f.failNext > 0 || (f.errorRate > 0 && Math.random() < f.errorRate))) {
           if (f.failNext > 0) f.failNext--;
-          const r = { method, route: routeName, path, req };
+          const r = { method, route: routeName, path, query: search, req };
           if (f.errorBody === 'json') {
             const body = JSON.stringify({ errors: { base: [STATUS_CODES[f.errorStatus] ?? 'Server Error'] } });
             return send(res, state, r, { status: f.errorStatus, body }, jsonType);
@@ -120,7 +120,7 @@ function requestHandler(state: EmulatorState, scheme: 'http' | 'https') {
           now: state.now(),
           origin: `${scheme}://${req.headers.host ?? 'localhost'}`,
         };
-        send(res, state, { method, route: routeName, path, req }, error ?? handle(ctx, route, search, body), jsonType, ctx);
+        send(res, state, { method, route: routeName, path, query: search, req }, error ?? handle(ctx, route, search, body), jsonType, ctx);
       };
       if (faulty && f.latencyMs > 0) setTimeout(answer, f.latencyMs);
       else answer();
@@ -201,7 +201,7 @@ function slideSession(ctx: Ctx): void {
 function send(
   res: ServerResponse,
   state: EmulatorState,
-  r: { method: string; route: string; path: string; req: IncomingMessage },
+  r: { method: string; route: string; path: string; query: string; req: IncomingMessage },
   reply: Reply,
   contentType: string,
   ctx?: Ctx,
@@ -220,6 +220,7 @@ function send(
     method: r.method,
     route: r.route,
     path: r.path,
+    ...(r.query ? { query: r.query } : {}),
     status: reply.status,
     ...(typeof traceparent === 'string' ? { traceparent } : {}),
   });

@@ -29,6 +29,8 @@ export interface LoggedRequest {
   method: string;
   route: string;
   path: string;
+  /** The raw query string, as received. */
+  query?: string;
   status: number;
   traceparent?: string;
 }

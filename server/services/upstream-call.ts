@@ -64,13 +64,14 @@ export function readCredential(context: GatewayContext): Credential {
 }
 
 /**
- * For changes to a user: the caller's token, else the API key acting on
- * behalf of that user, else PERMISSION_DENIED saying what is needed.
+ * For changes to a user: the caller's token, else the API key (the account
+ * owner, who may change any user), else PERMISSION_DENIED saying what is
+ * needed.
  */
-export function writeCredential(deps: ServiceDeps, context: GatewayContext, method: string, onBehalfOf?: bigint): Credential {
+export function writeCredential(deps: ServiceDeps, context: GatewayContext, method: string): Credential {
   const token = callerToken(context);
   if (token !== undefined) return { kind: 'token', token };
-  if (deps.upstream.hasApiKey) return { kind: 'apiKey', onBehalfOf: onBehalfOf?.toString() };
+  if (deps.upstream.hasApiKey) return { kind: 'apiKey' };
   throw gatewayError(
     Status.PERMISSION_DENIED,
     `${method} needs the user's session token in the qb-token metadata (the gateway has no API key configured to act without one)`,

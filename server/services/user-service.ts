@@ -144,7 +144,7 @@ export function createUserService(deps: ServiceDeps): UserServiceImplementation<
       const names = mask.length ? mask : setUserFields(user);
       rejectConnectyCubeOnly(names);
       const params: (readonly [string, string])[] = [...userParams(user, names, v)];
-      const credential = writeCredential(deps, context, 'UpdateUser', request.id);
+      const credential = writeCredential(deps, context, 'UpdateUser');
       if (request.password !== undefined) {
         rules.newPassword(v, 'password', request.password);
         params.push(['user[password]', request.password]);
@@ -175,7 +175,7 @@ export function createUserService(deps: ServiceDeps): UserServiceImplementation<
         target!.$case === 'id'
           ? { method: 'DELETE' as const, route: '/users/{id}.json', path: `/users/${target!.value}.json` }
           : { method: 'DELETE' as const, route: '/users/external/{id}.json', path: `/users/external/${target!.value}.json` };
-      await send(deps, call, writeCredential(deps, context, 'DeleteUser', target!.$case === 'id' ? target!.value : undefined), context);
+      await send(deps, call, writeCredential(deps, context, 'DeleteUser'), context);
       return {};
     },
 

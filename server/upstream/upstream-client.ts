@@ -16,8 +16,8 @@ export type Credential =
   | { kind: 'token'; token: string }
   /** The gateway's own application session. */
   | { kind: 'application' }
-  /** The server API key, acting as the account owner, optionally on behalf of a user id. */
-  | { kind: 'apiKey'; onBehalfOf?: string };
+  /** The server API key: the account owner, who may read and change any user. */
+  | { kind: 'apiKey' };
 
 /** One REST request, before authentication. */
 export interface UpstreamCall {
@@ -154,9 +154,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   function headersFor(credential: Exclude<Credential, { kind: 'application' }>): Record<string, string> {
     if (credential.kind === 'token') return { 'qb-token': credential.token };
     if (!config.apiKey) throw new Error('no API key is configured');
-    const headers: Record<string, string> = { authorization: `ApiKey ${config.apiKey}` };
-    if (credential.onBehalfOf !== undefined) headers['on-behalf-of'] = credential.onBehalfOf;
-    return headers;
+    return { authorization: `ApiKey ${config.apiKey}` };
   }
 
   return {
