@@ -1,4 +1,5 @@
 import { createChannel, createClientFactory, Metadata, Status, type Channel } from 'nice-grpc';
+import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
 import { BadRequest, ErrorInfo, RetryInfo, errorDetailsClientMiddleware, RichClientError } from 'nice-grpc-error-details';
 import type { ApplicationConfig, EmulatorConfig } from '../../emulator/config';
 import { startEmulator, type Emulator } from '../../emulator/server';
@@ -45,7 +46,8 @@ export interface Stack {
 }
 
 function makeClients(channel: Channel) {
-  const factory = createClientFactory().use(errorDetailsClientMiddleware);
+  // First attached runs last: the deadline covers the whole call.
+  const factory = createClientFactory().use(errorDetailsClientMiddleware).use(deadlineMiddleware);
   return { sessions: factory.create(SessionServiceDefinition, channel), users: factory.create(UserServiceDefinition, channel) };
 }
 

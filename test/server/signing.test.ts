@@ -71,6 +71,20 @@ describe('the nonce source', () => {
     expect(pairs.size).toBe(n);
   });
 
+  it('continues a second it has used before when the timestamp goes back, and remembers two hours of seconds', () => {
+    const next = createNonceSource(0);
+    expect(next(1000)).toEqual({ timestamp: 1000, nonce: 0 });
+    expect(next(1000)).toEqual({ timestamp: 1000, nonce: 1 });
+    expect(next(8200)).toEqual({ timestamp: 8200, nonce: 0 });
+    // Back to a second used before: its counter goes on.
+    expect(next(1000)).toEqual({ timestamp: 1000, nonce: 2 });
+    // Back to a second never used: it starts afresh, at the timestamp asked for.
+    expect(next(999)).toEqual({ timestamp: 999, nonce: 0 });
+    // Seconds more than two hours before the newest are forgotten once the memory fills.
+    for (let s = 8201; s < 8201 + 7300; s++) next(s);
+    expect(next(1000)).toEqual({ timestamp: 1000, nonce: 0 });
+  });
+
   it('keeps two processes with different tags apart and starts each second afresh', () => {
     const a = createNonceSource(1);
     const b = createNonceSource(2);
