@@ -242,3 +242,31 @@ describe('user session reuse (QB_REUSE_USER_SESSIONS)', () => {
     }
   });
 });
+
+describe('graceful shutdown', () => {
+  it('lets an in-flight call finish within the grace period and refuses new calls', async () => {
+    const stack = await startStack();
+    try {
+      const id = stack.idOf('alice');
+      await stack.users.getUser({ id });
+      stack.emulator.state.setFaults({ latencyMs: 300 });
+      const upstream = stack.gateway.upstream;
+      const send = upstream.send;
+      const sent = new Promise<void>((resolve) => {
+        upstream.send = (...args) => {
+          resolve();
+          return send(...args);
+        };
+      });
+      const inFlight = stack.users.getUser({ id });
+      await sent;
+      const stopped = stack.gateway.shutdown(5_000);
+      expect(stack.gateway.readiness.state()).toMatchObject({ ready: false, reason: 'draining' });
+      await expect(inFlight).resolves.toMatchObject({ user: { login: 'alice' } });
+      await stopped;
+      await expect(stack.users.getUser({ id }, { deadline: new Date(Date.now() + 2000) })).rejects.toMatchObject({ code: Status.UNAVAILABLE });
+    } finally {
+      await stack.close();
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = resolve(__dirname, '../..');
+
+// `npm run test:e2e` has just built dist/; the start script is `npm run -s build && node dist/server/cli/main.js`.
+const main = resolve(root, 'dist/server/cli/main.js');
+
+it('npm start refuses to run without credentials, naming each missing variable', async () => {
+  const failure = await run('node', [main], {
+    cwd: root,
+    env: { ...process.env, QB_APPLICATION_ID: '', QB_AUTH_KEY: '', QB_AUTH_SECRET: '', QB_SIGNATURE_HASH: 'md5' },
+  }).then(
+    () => undefined,
+    (e: { code: number; stderr: string }) => e,
+  );
+  expect(failure?.code).toBe(2);
+  for (const name of ['QB_APPLICATION_ID', 'QB_AUTH_KEY', 'QB_AUTH_SECRET']) expect(failure?.stderr).toContain(`${name} is required`);
+  expect(failure?.stderr).toContain('QB_SIGNATURE_HASH must be sha1 or sha256');
+  expect(failure?.stderr).toContain('npm run dev');
+});
+
+it('--help lists every variable with its default', async () => {
+  const { stdout } = await run('node', [main, '--help'], { cwd: root });
+  expect(stdout).toContain('QB_API_ENDPOINT');
+  expect(stdout).toContain('(default https://api.quickblox.com)');
+  expect(stdout).toContain('QB_REUSE_USER_SESSIONS');
+});
