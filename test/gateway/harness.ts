@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createChannel, createClientFactory, Metadata, Status, type Channel } from 'nice-grpc';
 import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
 import { BadRequest, ErrorInfo, RetryInfo, errorDetailsClientMiddleware, RichClientError } from 'nice-grpc-error-details';
@@ -30,6 +33,8 @@ export interface StackOptions {
   /** Leave the API key out of the gateway's configuration. */
   withoutApiKey?: boolean;
   prewarm?: boolean;
+  /** Talk to the emulator over HTTPS, trusting its certificate through QB_API_CA_FILE. */
+  https?: boolean;
 }
 
 export interface Stack {
@@ -53,7 +58,19 @@ function makeClients(channel: Channel) {
 
 /** The emulator and a gateway in front of it, both on loopback ports picked by the system, plus clients. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const emulator = await startEmulator({ applications: [structuredClone(app)], host: '127.0.0.1', port: 0, ...options.emulator });
+  const emulator = await startEmulator({
+    applications: [structuredClone(app)],
+    host: '127.0.0.1',
+    port: 0,
+    ...(options.https ? { httpsPort: 0 } : {}),
+    ...options.emulator,
+  });
+  let tls: NodeJS.ProcessEnv = {};
+  if (options.https) {
+    const caFile = join(mkdtempSync(join(tmpdir(), 'qb-gateway-ca-')), 'emulator.pem');
+    writeFileSync(caFile, emulator.cert!);
+    tls = { QB_API_ENDPOINT: emulator.httpsUrl, QB_API_CA_FILE: caFile };
+  }
   const config = loadConfig({
     QB_APPLICATION_ID: String(app.id),
     QB_AUTH_KEY: app.authKey,
@@ -64,6 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     GRPC_PORT: '0',
     LOG_LEVEL: 'trace',
     SHUTDOWN_GRACE_MS: '1000',
+    ...tls,
     ...options.env,
   });
   const logs: string[] = [];

@@ -270,3 +270,28 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+describe('transport and signing options', () => {
+  it('reaches the upstream over HTTPS with an extra trusted CA, and signs with SHA-256 when asked', async () => {
+    const stack = await startStack({ https: true, env: { QB_SIGNATURE_HASH: 'sha256' } });
+    try {
+      expect(stack.gateway.upstream.hasApiKey).toBe(true);
+      const { session } = await stack.sessions.createSession(aliceLogin());
+      const { user } = await stack.users.getUser({ id: stack.idOf('bob') }, withToken(session!.token));
+      expect(user!.login).toBe('bob');
+      expect(stack.emulator.state.count('POST /session.json', 201)).toBe(1);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('refuses an upstream certificate it does not trust', async () => {
+    const stack = await startStack({ https: true, env: { QB_API_CA_FILE: '' } });
+    try {
+      await expectError(stack.users.getUser({ id: 1n }), { code: Status.UNAVAILABLE, reason: 'UPSTREAM_UNAVAILABLE' });
+      expect(stack.emulator.state.count('POST /session.json')).toBe(0);
+    } finally {
+      await stack.close();
+    }
+  });
+});
