@@ -1,8 +1,8 @@
 import { demoApplication } from '../../emulator/demo';
 import { startEmulator } from '../../emulator/server';
-import { ConfigError, loadConfig } from '../config/load-config';
 import { startGateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
+import { configOrExit, wantsHelp } from './config-or-exit';
 import { serveUntilSignal } from './serve-until-signal';
 import { usage } from './usage';
 
@@ -16,7 +16,7 @@ const help = usage(
 );
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  if (wantsHelp()) {
     console.log(help);
     return;
   }
@@ -32,15 +32,7 @@ async function main(): Promise<void> {
       QB_API_ENDPOINT: emulator.url,
     });
   }
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(`qb-grpc-gateway: ${e.message}\n\nRun with --help for every variable.`);
-    await emulator?.close();
-    process.exit(2);
-  }
+  const config = configOrExit(env, 'Run with --help for every variable.');
   const logger = createLogger(config.logLevel);
   const gateway = await startGateway(config, { logger });
   const target = gateway.address.replace(/^0\.0\.0\.0:/, '127.0.0.1:');

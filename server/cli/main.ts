@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from '../config/load-config';
 import { startGateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
+import { configOrExit, wantsHelp } from './config-or-exit';
 import { serveUntilSignal } from './serve-until-signal';
 import { usage } from './usage';
 
@@ -11,18 +11,11 @@ const help = usage(
 );
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  if (wantsHelp()) {
     console.log(help);
     return;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(`qb-grpc-gateway: ${e.message}\n\nRun with --help for every variable, or \`npm run dev\` to try the gateway against the embedded emulator.`);
-    process.exit(2);
-  }
+  const config = configOrExit(process.env, 'Run with --help for every variable, or `npm run dev` to try the gateway against the embedded emulator.');
   const logger = createLogger(config.logLevel);
   const gateway = await startGateway(config, { logger });
   serveUntilSignal(gateway, logger);
