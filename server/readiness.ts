@@ -11,7 +11,8 @@ export interface Readiness {
   misconfigured(detail: string): void;
   /** Shutting down: stays not ready for good. */
   draining(): void;
-  onChange(listener: (state: ReadinessState) => void): void;
+  /** Calls `listener` on every change; the returned function stops that. */
+  onChange(listener: (state: ReadinessState) => void): () => void;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface Readiness {
  */
 export function createReadiness(): Readiness {
   let current: ReadinessState = { ready: false, reason: 'starting', detail: 'no application session created yet' };
-  const listeners: ((state: ReadinessState) => void)[] = [];
+  const listeners = new Set<(state: ReadinessState) => void>();
   function set(next: ReadinessState): void {
     if (!current.ready && current.reason === 'draining') return;
     const same = next.ready === current.ready && (next.ready || (!current.ready && next.reason === current.reason && next.detail === current.detail));
@@ -34,6 +35,9 @@ export function createReadiness(): Readiness {
     upstreamAccepted: () => set({ ready: true }),
     misconfigured: (detail) => set({ ready: false, reason: 'misconfigured', detail }),
     draining: () => set({ ready: false, reason: 'draining', detail: 'shutting down' }),
-    onChange: (listener) => void listeners.push(listener),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
   };
 }

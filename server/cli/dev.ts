@@ -2,6 +2,7 @@ import { demoApplication } from '../../emulator/demo';
 import { startEmulator } from '../../emulator/server';
 import { startGateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
+import { startTracing } from '../tracing/tracing';
 import { configOrExit, wantsHelp } from './config-or-exit';
 import { serveUntilSignal } from './serve-until-signal';
 import { usage } from './usage';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   }
   const config = configOrExit(env, 'Run with --help for every variable.');
   const logger = createLogger(config.logLevel);
+  const tracing = startTracing(env);
   const gateway = await startGateway(config, { logger });
   const target = gateway.address.replace(/^0\.0\.0\.0:/, '127.0.0.1:');
 
@@ -54,10 +56,11 @@ async function main(): Promise<void> {
     lines.push(`Running against ${config.upstream.endpoint} (application ${config.upstream.applicationId}).`, '', `gRPC on ${target}. Try:`);
     lines.push(`  grpcurl -plaintext ${target} list`);
   }
-  lines.push('', 'Ctrl-C stops it.', '');
+  const operator = `${target.replace(/:\d+$/, '')}:${gateway.metricsPort}`;
+  lines.push('', `Metrics, liveness and readiness: http://${operator}/metrics /healthz /readyz`, '', 'Ctrl-C stops it.', '');
   process.stderr.write(lines.join('\n'));
   serveUntilSignal(gateway, logger, async () => {
-    await emulator?.close();
+    await Promise.all([emulator?.close(), tracing?.shutdown()]);
   });
 }
 

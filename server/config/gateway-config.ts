@@ -28,6 +28,8 @@ export interface UpstreamConfig {
   timeoutMs: number;
   /** Keep-alive connections to the upstream at most. */
   connections: number;
+  /** The account's request budget, enforced here; unset: none. */
+  rateLimit?: { perSecond: number; maxWaitMs: number };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -25,6 +25,13 @@ export function mapUpstreamError(error: UpstreamError, context: MappingContext):
   if (error.failure === 'timeout') {
     return gatewayError(Status.DEADLINE_EXCEEDED, 'the QuickBlox API did not answer in time', { reason: 'UPSTREAM_TIMEOUT', metadata: { upstream_route: error.route } });
   }
+  if (error.failure === 'throttled') {
+    return gatewayError(Status.RESOURCE_EXHAUSTED, "the QuickBlox application's request budget (QB_RATE_LIMIT) is used up; retry after the delay given", {
+      reason: 'RATE_LIMITED',
+      metadata: { upstream_route: error.route },
+      retryDelaySeconds: error.retryAfterSeconds ?? 1,
+    });
+  }
   const status = error.status ?? 0;
   const text = [...error.messages, ...Object.entries(error.fieldErrors).map(([f, list]) => `${f} ${list.join(', ')}`)].join('; ');
   const metadata = { upstream_status: String(status), upstream_message: text, upstream_route: error.route };

@@ -1,13 +1,20 @@
 import { createServer } from 'nice-grpc';
 import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
+import { openTelemetryServerMiddleware } from 'nice-grpc-opentelemetry';
+import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
+import { HealthDefinition } from '../../gen/grpc/health/v1/health';
 import { SessionServiceDefinition } from '../../gen/quickblox/v1/session_service';
 import { UserServiceDefinition } from '../../gen/quickblox/v1/user_service';
 import type { GatewayConfig } from '../config/gateway-config';
+import { createHealthService } from '../health/health-service';
 import type { Logger } from '../logging/logger';
+import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics';
+import { startMetricsServer } from '../metrics/metrics-server';
 import { createReadiness, type Readiness } from '../readiness';
 import { createSessionService } from '../services/session-service';
 import { createUserService } from '../services/user-service';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
+import { keepApplicationSession } from '../upstream/application-session-keeper';
 import { createUpstream, type Upstream } from '../upstream/upstream-client';
 import { callLogMiddleware } from './call-log-middleware';
 import { internalErrorMiddleware } from './internal-error-middleware';
@@ -17,10 +24,13 @@ export interface Gateway {
   /** `host:port` the gRPC server listens on. */
   address: string;
   port: number;
+  /** The port of /metrics, /healthz and /readyz. */
+  metricsPort: number;
   readiness: Readiness;
+  metrics: GatewayMetrics;
   upstream: Upstream;
   userSessions?: UserSessionCache;
-  /** Stops taking calls, lets in-flight calls finish within the grace period, then cancels the rest. */
+  /** Goes not ready, stops taking calls, lets in-flight calls finish within the grace period, then cancels the rest. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -28,50 +38,62 @@ export interface GatewayOptions {
   logger: Logger;
   /** Local clock (tests). */
   now?: () => number;
-  /** Create the application session at start (default true). */
+  /** Create the application session at start, and keep trying until the upstream accepts it (default true). */
   prewarm?: boolean;
 }
 
 /** The services the gateway serves, by full name. */
 export const servedServices = [SessionServiceDefinition.fullName, UserServiceDefinition.fullName] as const;
 
-/** Builds and starts the gateway: the gRPC server, its middleware and the upstream client. */
+/** Builds and starts the gateway: the gRPC server, its middleware, the upstream client and the operator's HTTP port. */
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
   const { logger } = options;
   const readiness = createReadiness();
   readiness.onChange((state) => {
     if (state.ready) logger.info('ready: the upstream accepted the gateway credentials');
-    else if (state.reason === 'misconfigured') logger.error({ detail: state.detail }, 'not ready: misconfigured');
+    else logger.warn({ reason: state.reason, detail: state.detail }, 'not ready');
   });
-  const upstream = createUpstream({ config: config.upstream, readiness, now: options.now });
-  const userSessions = config.reuseUserSessions ? createUserSessionCache({ now: options.now }) : undefined;
+  const metrics = createGatewayMetrics();
+  const upstream = createUpstream({ config: config.upstream, readiness, now: options.now, observer: metrics.observer });
+  const userSessions = config.reuseUserSessions ? createUserSessionCache({ now: options.now, observe: metrics.userSessionLookup }) : undefined;
+  metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
+  if (userSessions) metrics.trackCacheSize('user', () => userSessions.size);
 
-  // First attached runs first: the log line sees the final status.
+  // First attached runs first: metrics and the server span see the final status, and so does the log line.
   const server = createServer({ 'grpc.max_receive_message_length': 1024 * 1024 })
+    .use(prometheusServerMiddleware())
+    .use(openTelemetryServerMiddleware())
     .use(callLogMiddleware(logger))
     .use(errorDetailsServerMiddleware)
     .use(internalErrorMiddleware(logger));
   const deps = { upstream, userSessions };
   server.add(SessionServiceDefinition, createSessionService(deps));
   server.add(UserServiceDefinition, createUserService(deps));
-  addReflection(server, [...servedServices, 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection']);
+  server.add(HealthDefinition, createHealthService(readiness, servedServices));
+  addReflection(server, [...servedServices, HealthDefinition.fullName, 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection']);
 
   const port = await server.listen(`${config.grpc.host}:${config.grpc.port}`);
-  const address = `${config.grpc.host.includes(':') ? `[${config.grpc.host}]` : config.grpc.host}:${port}`;
-  logger.info({ address, upstream: config.upstream.endpoint, applicationId: config.upstream.applicationId }, 'gRPC server listening');
-
-  // Create the application session now: the first caller does not wait for it and readiness reflects the credentials.
-  if (options.prewarm !== false) upstream.applicationSession.token().catch((e: Error) => logger.warn({ error: e.message }, 'could not create the application session yet'));
+  const host = config.grpc.host.includes(':') ? `[${config.grpc.host}]` : config.grpc.host;
+  const address = `${host}:${port}`;
+  const operator = await startMetricsServer(config.grpc.host, config.metricsPort, metrics.registry, readiness);
+  logger.info(
+    { address, metrics: `${host}:${operator.port}`, upstream: config.upstream.endpoint, applicationId: config.upstream.applicationId },
+    'gRPC server listening',
+  );
+  const stopKeeper = options.prewarm === false ? () => {} : keepApplicationSession(upstream.applicationSession, readiness, logger);
 
   let stopping: Promise<void> | undefined;
   return {
     address,
     port,
+    metricsPort: operator.port,
     readiness,
+    metrics,
     upstream,
     userSessions,
     shutdown(graceMs = config.shutdownGraceMs) {
       stopping ??= (async () => {
+        stopKeeper();
         readiness.draining();
         logger.info({ graceMs }, 'shutting down: draining in-flight calls');
         const force = setTimeout(() => server.forceShutdown(), graceMs);
@@ -79,7 +101,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           await server.shutdown();
         } finally {
           clearTimeout(force);
-          await upstream.close();
+          await Promise.all([upstream.close(), operator.close()]);
         }
         logger.info('shut down');
       })();

@@ -10,6 +10,8 @@ export interface UserSessionCacheOptions {
   maxEntries?: number;
   /** Key of the keyed hash; random per process by default. */
   hashKey?: Buffer;
+  /** Told whether each lookup found a live session. */
+  observe?: (hit: boolean) => void;
 }
 
 export interface UserSessionCache {
@@ -69,7 +71,9 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
     },
     async reuse(key, create) {
       const entry = entries.get(key);
-      if (entry && entry.expiresAt - now() > minRemainingMs) return entry.session;
+      const hit = entry !== undefined && entry.expiresAt - now() > minRemainingMs;
+      options.observe?.(hit);
+      if (hit) return entry.session;
       if (entry) remove(key);
       let flight = pending.get(key);
       if (!flight) {

@@ -12,6 +12,8 @@ export interface AppSessionCacheOptions {
   now?: () => number;
   /** Start a renewal this long before the tracked expiry. */
   renewBeforeMs?: number;
+  /** Told whether each request for a token was served from cache, waited for a creation, or started a renewal. */
+  observe?: (event: 'hit' | 'miss' | 'renewal') => void;
 }
 
 export interface AppSessionCache {
@@ -34,6 +36,7 @@ export interface AppSessionCache {
 export function createAppSessionCache(options: AppSessionCacheOptions): AppSessionCache {
   const now = options.now ?? Date.now;
   const renewBeforeMs = options.renewBeforeMs ?? 10 * 60_000;
+  const observe = options.observe ?? (() => {});
   let current: ApplicationSession | undefined;
   let pending: Promise<ApplicationSession> | undefined;
 
@@ -52,9 +55,14 @@ export function createAppSessionCache(options: AppSessionCacheOptions): AppSessi
       const session = current;
       const t = now();
       if (session && session.expiresAt > t) {
-        if (session.expiresAt - t < renewBeforeMs) refresh().catch(() => {});
+        if (session.expiresAt - t < renewBeforeMs && !pending) {
+          observe('renewal');
+          refresh().catch(() => {});
+        }
+        observe('hit');
         return session.token;
       }
+      observe('miss');
       return (await abortable(refresh(), signal)).token;
     },
     extend(token, expiresAt) {

@@ -2,6 +2,7 @@ import { rootCertificates } from 'node:tls';
 import { AbortError } from 'abort-controller-x';
 import { errors, Pool } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header';
+import { withUpstreamSpan } from '../tracing/upstream-span';
 import { UpstreamError } from './upstream-error';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -54,21 +55,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
     },
   });
-  return {
-    async request(req) {
-      let res;
-      try {
-        res = await pool.request({ method: req.method, path: req.path, headers: req.headers, body: req.body, signal: req.signal });
-        const text = await res.body.text();
-        return { status: res.statusCode, headers: res.headers, body: parseBody(text) };
-      } catch (e) {
-        if (req.signal?.aborted) throw new AbortError();
-        if (e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError || e instanceof errors.ConnectTimeoutError) {
-          throw new UpstreamError('timeout', req.route);
-        }
-        throw new UpstreamError('unreachable', req.route);
+  const origin = new URL(options.endpoint);
+  async function send(req: HttpRequest): Promise<HttpResponse> {
+    try {
+      const res = await pool.request({ method: req.method, path: req.path, headers: req.headers, body: req.body, signal: req.signal });
+      const text = await res.body.text();
+      return { status: res.statusCode, headers: res.headers, body: parseBody(text) };
+    } catch (e) {
+      if (req.signal?.aborted) throw new AbortError();
+      if (e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError || e instanceof errors.ConnectTimeoutError) {
+        throw new UpstreamError('timeout', req.route);
       }
-    },
+      throw new UpstreamError('unreachable', req.route);
+    }
+  }
+  return {
+    request: (req) => withUpstreamSpan(origin, { ...req, path: req.path.split('?')[0]! }, () => send(req)),
     close: () => pool.close(),
   };
 }

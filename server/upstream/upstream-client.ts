@@ -7,7 +7,9 @@ import { encodeParams, withQuery, type Params } from './form-encoding';
 import { createHttpClient, type HttpClient, type HttpMethod, type HttpResponse } from './http-client';
 import { createNonceSource } from './nonce-source';
 import { createSessionSigner } from './session-signer';
+import { createRateLimiter } from './rate-limiter';
 import { createUpstreamClock, type UpstreamClock } from './upstream-clock';
+import { noObserver, type UpstreamObserver } from './upstream-observer';
 import { UpstreamError } from './upstream-error';
 
 /** Which authority an upstream request carries. */
@@ -60,6 +62,7 @@ export interface UpstreamOptions {
   /** The per-process nonce tag (tests, or a coordinating store). */
   nonceTag?: number;
   http?: HttpClient;
+  observer?: UpstreamObserver;
 }
 
 const sessionLifetimeMs = 2 * 60 * 60_000;
@@ -76,7 +79,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const { config, readiness } = options;
   const now = options.now ?? Date.now;
   const http = options.http ?? createHttpClient(config);
+  const observer = options.observer ?? noObserver;
   const clock = createUpstreamClock(now);
+  const acquire = config.rateLimit ? createRateLimiter({ ...config.rateLimit, now }) : undefined;
   const signSession = createSessionSigner({
     applicationId: config.applicationId,
     authKey: config.authKey,
@@ -95,19 +100,33 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     }
     const repeatable = call.method === 'GET';
     for (let attempt = 1; ; attempt++) {
+      if (acquire) {
+        const decision = await acquire(scope.signal);
+        if ('refusedForMs' in decision) {
+          observer.rateLimitRejection('gateway');
+          throw new UpstreamError('throttled', call.route, undefined, undefined, Math.ceil(decision.refusedForMs / 1000));
+        }
+        if (decision.waitedMs > 0) observer.rateLimitWait(decision.waitedMs / 1000);
+      }
       scope.upstreamRequests++;
+      const started = performance.now();
       let res: HttpResponse;
       try {
         res = await http.request({ method: call.method, route: call.route, path, headers, body, signal: scope.signal });
       } catch (e) {
+        observer.request(call.method, call.route, 'error', (performance.now() - started) / 1000);
         if (repeatable && attempt === 1 && e instanceof UpstreamError && e.failure === 'unreachable') {
+          observer.retry('read_retry');
           await pause(scope.signal);
           continue;
         }
         throw e;
       }
-      clock.observe(res.headers.date as string | undefined);
+      observer.request(call.method, call.route, res.status, (performance.now() - started) / 1000);
+      if (res.status === 429) observer.rateLimitRejection('upstream');
+      if (clock.observe(res.headers.date as string | undefined)) observer.clockOffset(clock.offsetMs());
       if (repeatable && attempt === 1 && retryableStatuses.has(res.status)) {
+        observer.retry('read_retry');
         await pause(scope.signal);
         continue;
       }
@@ -123,13 +142,16 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
   const sessionCall = { method: 'POST', route: '/session.json', path: '/session.json' } as const;
 
-  async function createSession(subject: Params, scope: CallScope): Promise<UpstreamResult> {
+  async function signedSession(subject: Params, scope: CallScope): Promise<UpstreamResult> {
     for (let attempt = 1; ; attempt++) {
       const res = await exchange({ ...sessionCall, form: signSession(subject) }, {}, scope);
       if (res.status === 422) {
         const error = new UpstreamError('status', sessionCall.route, res.status, res.body);
         // The clock offset was just learnt from this answer's Date header: a new timestamp and nonce fix it.
-        if (attempt === 1 && (error.says('bad timestamp') || error.says('nonce'))) continue;
+        if (attempt === 1 && (error.says('bad timestamp') || error.says('nonce'))) {
+          observer.retry('resign');
+          continue;
+        }
         if (error.says('unexpected signature') || error.says('no application found')) {
           readiness?.misconfigured(`the upstream rejected the gateway's application credentials: ${error.messages.join('; ')}`);
         }
@@ -141,8 +163,21 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     }
   }
 
+  async function createSession(subject: Params, scope: CallScope): Promise<UpstreamResult> {
+    const kind = subject.length ? 'user' : 'application';
+    try {
+      const done = await signedSession(subject, scope);
+      observer.sessionCreated(kind, true);
+      return done;
+    } catch (e) {
+      observer.sessionCreated(kind, false);
+      throw e;
+    }
+  }
+
   const applicationSession = createAppSessionCache({
     now,
+    observe: (event) => observer.applicationToken(event),
     async create() {
       const res = await createSession([], { upstreamRequests: 0 });
       const token = (res.body as { session?: { token?: unknown } } | undefined)?.session?.token;
@@ -165,6 +200,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         const res = await exchange(call, { 'qb-token': token }, scope);
         if (res.status === 401 && replay === 0 && new UpstreamError('status', call.route, 401, res.body).says('session does not exist')) {
           applicationSession.invalidate(token);
+          observer.retry('session_replay');
           continue;
         }
         const done = result(call, res);

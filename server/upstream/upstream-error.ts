@@ -5,7 +5,9 @@ export type UpstreamFailure =
   /** No answer: connection refused or reset, DNS or TLS failure. */
   | 'unreachable'
   /** No answer within the gateway's upstream timeout. */
-  | 'timeout';
+  | 'timeout'
+  /** Not sent: the gateway's own rate limit (QB_RATE_LIMIT) had no room soon enough. */
+  | 'throttled';
 
 /**
  * A failed upstream request, with the error body parsed. QuickBlox uses
@@ -51,6 +53,7 @@ function describe(
 ): string {
   if (failure === 'unreachable') return `upstream ${route} unreachable`;
   if (failure === 'timeout') return `upstream ${route} timed out`;
+  if (failure === 'throttled') return `upstream ${route} not sent: the gateway's rate limit is used up`;
   const texts = [...messages, ...Object.entries(fieldErrors).map(([field, list]) => `${field} ${list.join(', ')}`)];
   return `upstream ${route} answered ${status}${texts.length ? `: ${texts.join('; ')}` : ''}`;
 }

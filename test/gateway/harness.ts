@@ -79,6 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     QB_API_ENDPOINT: emulator.url,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'trace',
     SHUTDOWN_GRACE_MS: '1000',
     ...tls,

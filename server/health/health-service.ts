@@ -1,0 +1,61 @@
+import { ServerError, Status } from 'nice-grpc-common';
+import { AbortError } from 'abort-controller-x';
+import { HealthCheckResponse_ServingStatus as ServingStatus, type HealthServiceImplementation } from '../../gen/grpc/health/v1/health';
+import type { Readiness } from '../readiness';
+
+/**
+ * `grpc.health.v1.Health` for the gateway's services and for the server as
+ * a whole (the empty name): SERVING exactly while the gateway is ready —
+ * NOT_SERVING before the upstream first accepts its credentials, while it
+ * rejects them, and from the start of a shutdown. `Watch` streams end when the
+ * gateway starts draining, so they never hold a shutdown open.
+ */
+export function createHealthService(readiness: Readiness, services: readonly string[]): HealthServiceImplementation {
+  const known = new Set(['', ...services]);
+  const current = () => (readiness.state().ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+  const draining = () => {
+    const state = readiness.state();
+    return !state.ready && state.reason === 'draining';
+  };
+
+  return {
+    async check({ service }) {
+      if (!known.has(service)) throw new ServerError(Status.NOT_FOUND, `unknown service "${service}"`);
+      return { status: current() };
+    },
+
+    async *watch({ service }, context) {
+      let sent: ServingStatus | undefined;
+      for (;;) {
+        const status = known.has(service) ? current() : ServingStatus.SERVICE_UNKNOWN;
+        if (status !== sent) yield { status: (sent = status) };
+        if (draining()) return;
+        await nextChange(readiness, context.signal);
+      }
+    },
+
+    async list() {
+      const status = current();
+      return { statuses: Object.fromEntries([...known].map((name) => [name, { status }])) };
+    },
+  };
+}
+
+function nextChange(readiness: Readiness, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      stop();
+      signal.removeEventListener('abort', aborted);
+    };
+    const stop = readiness.onChange(() => {
+      done();
+      resolve();
+    });
+    const aborted = () => {
+      done();
+      reject(new AbortError());
+    };
+    if (signal.aborted) aborted();
+    else signal.addEventListener('abort', aborted);
+  });
+}

@@ -1,0 +1,109 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registry as grpcRegistry } from 'nice-grpc-prometheus';
+import type { UpstreamObserver } from '../upstream/upstream-observer';
+
+export interface GatewayMetrics {
+  /** The registry `/metrics` serves: the gateway's own metrics, Node's process metrics and nice-grpc's `grpc_server_*`. */
+  registry: Registry;
+  /** Feeds the upstream metrics. */
+  observer: UpstreamObserver;
+  /** Counts user-session cache lookups. */
+  userSessionLookup(hit: boolean): void;
+  /** Reports how many entries each token cache holds, read at scrape time. */
+  trackCacheSize(cache: 'application' | 'user', size: () => number): void;
+}
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The gateway's Prometheus metrics. Label values are bounded by construction:
+ * HTTP methods, route templates (`/users/{id}.json`), status classes (`2xx`)
+ * and fixed kinds — never a user id, login or token.
+ */
+export function createGatewayMetrics(): GatewayMetrics {
+  const own = new Registry();
+  collectDefaultMetrics({ register: own });
+  const requests = new Counter({
+    name: 'qb_upstream_requests_total',
+    help: 'Requests sent to the QuickBlox REST API, by method, route template and status class (error: no answer).',
+    labelNames: ['method', 'route', 'status_class'],
+    registers: [own],
+  });
+  const duration = new Histogram({
+    name: 'qb_upstream_request_duration_seconds',
+    help: 'Time from sending an upstream request to having its whole response.',
+    labelNames: ['method', 'route', 'status_class'],
+    buckets: latencyBuckets,
+    registers: [own],
+  });
+  const sessions = new Counter({
+    name: 'qb_sessions_created_total',
+    help: 'Upstream session creations (POST /session.json), by kind (application, user) and result (success, failure).',
+    labelNames: ['kind', 'result'],
+    registers: [own],
+  });
+  const tokenCache = new Counter({
+    name: 'qb_token_cache_events_total',
+    help: 'Token cache lookups and renewals, by cache (application, user) and event (hit, miss, renewal).',
+    labelNames: ['cache', 'event'],
+    registers: [own],
+  });
+  const cacheSizes = new Map<string, () => number>();
+  new Gauge({
+    name: 'qb_token_cache_entries',
+    help: 'Live entries of each token cache.',
+    labelNames: ['cache'],
+    registers: [own],
+    collect() {
+      for (const [cache, size] of cacheSizes) this.set({ cache }, size());
+    },
+  });
+  const retries = new Counter({
+    name: 'qb_upstream_retries_total',
+    help: 'Upstream requests sent again: read_retry (no answer or 502/503/504 on a read), resign (Bad timestamp or nonce), session_replay (application session re-created).',
+    labelNames: ['kind'],
+    registers: [own],
+  });
+  const rateLimitWaits = new Histogram({
+    name: 'qb_rate_limit_wait_seconds',
+    help: 'How long requests waited for the gateway rate limit (QB_RATE_LIMIT), for those that waited.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [own],
+  });
+  const rateLimitRejections = new Counter({
+    name: 'qb_rate_limit_rejections_total',
+    help: 'Requests refused for the rate limit, by source: gateway (QB_RATE_LIMIT, not sent) or upstream (HTTP 429).',
+    labelNames: ['source'],
+    registers: [own],
+  });
+  const clockOffset = new Gauge({
+    name: 'qb_upstream_clock_offset_seconds',
+    help: "The upstream's clock minus the gateway's, learnt from the Date header.",
+    registers: [own],
+  });
+  clockOffset.set(0);
+  for (const source of ['gateway', 'upstream']) rateLimitRejections.inc({ source }, 0);
+  for (const kind of ['read_retry', 'resign', 'session_replay']) retries.inc({ kind }, 0);
+
+  const statusClass = (status: number | 'error') => (status === 'error' ? 'error' : `${Math.floor(status / 100)}xx`);
+  return {
+    registry: Registry.merge([own, grpcRegistry]),
+    observer: {
+      request(method, route, status, seconds) {
+        const labels = { method, route, status_class: statusClass(status) };
+        requests.inc(labels);
+        duration.observe(labels, seconds);
+      },
+      sessionCreated: (kind, ok) => sessions.inc({ kind, result: ok ? 'success' : 'failure' }),
+      applicationToken: (event) => tokenCache.inc({ cache: 'application', event }),
+      retry: (kind) => retries.inc({ kind }),
+      rateLimitWait: (seconds) => rateLimitWaits.observe(seconds),
+      rateLimitRejection: (source) => rateLimitRejections.inc({ source }),
+      clockOffset: (ms) => clockOffset.set(ms / 1000),
+    },
+    userSessionLookup: (hit) => tokenCache.inc({ cache: 'user', event: hit ? 'hit' : 'miss' }),
+    trackCacheSize(cache, size) {
+      cacheSizes.set(cache, size);
+    },
+  };
+}
