@@ -1,6 +1,6 @@
 import { demoApplication } from '../../emulator/demo';
 import { startEmulator } from '../../emulator/server';
-import { startGateway } from '../grpc/gateway-server';
+import { startGateway, type Gateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
 import { startTracing } from '../tracing/tracing';
 import { configOrExit, wantsHelp } from './config-or-exit';
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const tracing = startTracing(env);
   const gateway = await startGateway(config, { logger });
   const target = gateway.address.replace(/^0\.0\.0\.0:/, '127.0.0.1:');
+  const ready = await untilReady(gateway, 10_000);
 
   const lines: string[] = [''];
   if (emulator) {
@@ -57,10 +58,28 @@ async function main(): Promise<void> {
     lines.push(`  grpcurl -plaintext ${target} list`);
   }
   const operator = `${target.replace(/:\d+$/, '')}:${gateway.metricsPort}`;
+  if (!ready) lines.push('', `Not ready yet: ${JSON.stringify(gateway.readiness.state())} (see the log for why).`);
   lines.push('', `Metrics, liveness and readiness: http://${operator}/metrics /healthz /readyz`, '', 'Ctrl-C stops it.', '');
   process.stderr.write(lines.join('\n'));
   serveUntilSignal(gateway, logger, async () => {
     await Promise.all([emulator?.close(), tracing?.shutdown()]);
+  });
+}
+
+/** Resolves true once the gateway is ready, or false after `timeoutMs`. */
+function untilReady(gateway: Gateway, timeoutMs: number): Promise<boolean> {
+  if (gateway.readiness.state().ready) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      stop();
+      resolve(false);
+    }, timeoutMs);
+    const stop = gateway.readiness.onChange((state) => {
+      if (!state.ready) return;
+      clearTimeout(timer);
+      stop();
+      resolve(true);
+    });
   });
 }
 
