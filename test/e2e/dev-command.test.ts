@@ -1,11 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { readBanner, root } from './dev-gateway';
 import { goTool } from './tools';
 
 const run = promisify(execFile);
-const root = resolve(__dirname, '../..');
 
 /**
  * The README's run command on this checkout: `npm run dev` starts the
@@ -21,23 +20,14 @@ it('npm run dev prints grpcurl calls that work, and stops cleanly on SIGTERM', a
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
   child.stdout.resume();
-  const banner = new Promise<string>((resolveBanner, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('Ctrl-C stops it.')) resolveBanner(stderr);
-    });
-    child.once('exit', (code) => reject(new Error(`npm run dev exited early (${code}):\n${stderr}`)));
-  });
   try {
-    const text = await banner;
-    expect(text).toContain('embedded QuickBlox emulator');
-    const calls = text.split('\n').filter((line) => line.trimStart().startsWith('grpcurl '));
+    const { banner, calls } = await readBanner(child);
+    expect(banner).toContain('embedded QuickBlox emulator');
     expect(calls).toHaveLength(2);
     const outputs: unknown[] = [];
     for (const line of calls) {
-      const { stdout } = await run('bash', ['-c', line.trim().replace(/^grpcurl /, `'${grpcurl}' `)]);
+      const { stdout } = await run('bash', ['-c', line.replace(/^grpcurl /, `'${grpcurl}' `)]);
       outputs.push(JSON.parse(stdout));
     }
     expect(outputs[0]).toMatchObject({ user: { login: 'alice', email: 'alice@example.com' } });

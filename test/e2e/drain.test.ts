@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createChannel, createClient, Status } from 'nice-grpc';
+import { request } from 'undici';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { UserServiceDefinition } from '../../gen/quickblox/v1/user_service';
+import { app } from '../gateway/harness';
+import { root } from './dev-gateway';
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ applications: [structuredClone(app)], host: '127.0.0.1', port: 0 });
+});
+afterAll(() => emulator.close());
+
+/** Waits for log lines (pino JSON on stdout) by message, over everything the process has written. */
+function logWatcher(stream: NodeJS.ReadableStream) {
+  let text = '';
+  const waiters: (() => void)[] = [];
+  stream.on('data', (chunk: string) => {
+    text += chunk;
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  return async function line(msg: string): Promise<Record<string, unknown>> {
+    for (;;) {
+      const found = text.split('\n').find((l) => l.includes(`"msg":"${msg}"`));
+      if (found) return JSON.parse(found) as Record<string, unknown>;
+      await new Promise<void>((wake) => waiters.push(wake));
+    }
+  };
+}
+
+it('SIGTERM: readiness goes 503, the call in flight completes, new calls are refused, the process exits 0', async () => {
+  const child = spawn('node', ['dist/server/cli/main.js'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      QB_APPLICATION_ID: String(app.id),
+      QB_AUTH_KEY: app.authKey,
+      QB_AUTH_SECRET: app.authSecret,
+      QB_API_ENDPOINT: emulator.url,
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: '0',
+      METRICS_PORT: '0',
+      SHUTDOWN_GRACE_MS: '10000',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout!.setEncoding('utf8');
+  const logLine = logWatcher(child.stdout!);
+  const listening = await logLine('gRPC server listening');
+  await logLine('ready: the upstream accepted the gateway credentials');
+  const target = String(listening.address);
+  const operator = `http://${String(listening.metrics)}`;
+  expect((await request(`${operator}/readyz`)).statusCode).toBe(200);
+
+  const channel = createChannel(target);
+  const users = createClient(UserServiceDefinition, channel);
+  const id = BigInt(emulator.state.apps.get(app.id)!.users.find('login', 'alice')!.id);
+  await users.getUser({ id });
+
+  // A slow upstream: the next call is still in flight when SIGTERM arrives.
+  emulator.state.setFaults({ latencyMs: 1500 });
+  const inFlight = users.getUser({ id });
+  const arrived = emulator.state.requestLog.length;
+  const draining = logLine('shutting down: draining in-flight calls');
+  await new Promise<void>((resolve) => {
+    // The emulator logs a request when it answers; until then, watch the gateway's own count of calls started.
+    const check = async () => {
+      const res = await request(`${operator}/metrics`);
+      const text = await res.body.text();
+      const started = /grpc_server_started_total\{[^}]*grpc_method="GetUser"[^}]*\} (\d+)/.exec(text);
+      if (started && Number(started[1]) >= 2) resolve();
+      else setImmediate(() => void check());
+    };
+    void check();
+  });
+  child.kill('SIGTERM');
+  await draining;
+
+  const readyz = await request(`${operator}/readyz`).then(
+    async (res) => ({ status: res.statusCode, body: await res.body.text() }),
+    () => ({ status: 0, body: 'closed' }),
+  );
+  expect(readyz.status).toBe(503);
+  expect(readyz.body).toContain('draining');
+  const fresh = createChannel(target);
+  await expect(createClient(UserServiceDefinition, fresh).getUser({ id })).rejects.toMatchObject({ code: Status.UNAVAILABLE });
+  fresh.close();
+
+  await expect(inFlight).resolves.toMatchObject({ user: { login: 'alice' } });
+  expect(emulator.state.requestLog.length).toBeGreaterThan(arrived);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  expect({ code, signal }).toEqual({ code: 0, signal: null });
+  channel.close();
+  emulator.state.setFaults({ latencyMs: 0 });
+}, 60_000);

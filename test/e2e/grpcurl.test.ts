@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startDevGateway, type DevGateway } from './dev-gateway';
+import { goTool } from './tools';
+
+const exec = promisify(execFile);
+let gateway: DevGateway;
+let grpcurl: string;
+
+beforeAll(async () => {
+  grpcurl = goTool('grpcurl', 'github.com/fullstorydev/grpcurl/cmd/grpcurl');
+  gateway = await startDevGateway();
+}, 60_000);
+afterAll(async () => {
+  expect(await gateway.stop()).toEqual({ code: 0, signal: null });
+});
+
+async function call(...args: string[]): Promise<string> {
+  const { stdout } = await exec(grpcurl, ['-plaintext', ...args]);
+  return stdout;
+}
+
+it('lists both services and health through reflection', async () => {
+  const services = (await call(gateway.target, 'list')).trim().split('\n');
+  expect(services).toEqual(expect.arrayContaining(['quickblox.v1.SessionService', 'quickblox.v1.UserService', 'grpc.health.v1.Health']));
+});
+
+it('describes a message with its documentation', async () => {
+  const text = await call(gateway.target, 'describe', 'quickblox.v1.User');
+  expect(text).toContain('quickblox.v1.User is a message');
+  expect(text).toContain('int64 id = 1;');
+  expect(text).toContain('// The upstream user id');
+  expect(await call(gateway.target, 'describe', 'quickblox.v1.UserService.GetUser')).toContain('rpc GetUser ( .quickblox.v1.GetUserRequest ) returns ( .quickblox.v1.GetUserResponse )');
+});
+
+it('creates a session from JSON and reads a user with -H qb-token', async () => {
+  const created = JSON.parse(
+    await call('-d', '{"user": {"loginPassword": {"login": "bob", "password": "bobPass123"}}}', gateway.target, 'quickblox.v1.SessionService/CreateSession'),
+  ) as { session: { token: string; userId: string; applicationId: string; expiresAt: string } };
+  expect(created.session).toMatchObject({ token: expect.stringMatching(/^[0-9a-f]{40}$/), applicationId: '12345' });
+  expect(Date.parse(created.session.expiresAt)).toBeGreaterThan(Date.now());
+
+  const got = JSON.parse(
+    await call('-H', `qb-token: ${created.session.token}`, '-d', JSON.stringify({ id: created.session.userId }), gateway.target, 'quickblox.v1.UserService/GetUser'),
+  ) as { user: { id: string; login: string; tags: string[] } };
+  expect(got.user).toMatchObject({ id: created.session.userId, login: 'bob', tags: ['android'] });
+});
+
+it('reports SERVING on grpc.health.v1.Health/Check', async () => {
+  expect(JSON.parse(await call(gateway.target, 'grpc.health.v1.Health/Check'))).toEqual({ status: 'SERVING' });
+  expect(JSON.parse(await call('-d', '{"service": "quickblox.v1.UserService"}', gateway.target, 'grpc.health.v1.Health/Check'))).toEqual({ status: 'SERVING' });
+});
+
+it('shows the error details of a bad request, decoded', async () => {
+  const failure = await exec(grpcurl, ['-plaintext', '-d', '{"id": "0"}', gateway.target, 'quickblox.v1.UserService/GetUser']).then(
+    () => undefined,
+    (e: { stderr: string }) => e.stderr,
+  );
+  expect(failure).toContain('Code: InvalidArgument');
+  expect(failure).toContain('"reason": "INVALID_ARGUMENT"');
+  expect(failure).toContain('"field": "id"');
+});
