@@ -3,6 +3,11 @@ import { ServerError, Status, type ServerMiddleware } from 'nice-grpc-common';
 import type { Logger } from '../logging/logger';
 import type { GatewayCallContext } from './call-scope';
 
+/** Probes and tooling: every few seconds from Kubernetes, so they log at debug when they succeed. */
+function quiet(path: string): boolean {
+  return path.startsWith('/grpc.health.v1.') || path.startsWith('/grpc.reflection.');
+}
+
 /**
  * Opens each call's scope (its cancellation signal, its count of upstream
  * requests) and writes one log line when the call ends: method, status,
@@ -32,7 +37,8 @@ export function callLogMiddleware(logger: Logger): ServerMiddleware<GatewayCallC
         upstreamRequests: scope.upstreamRequests,
         ...(message === undefined ? {} : { message }),
       };
-      if (code === Status.OK || code === Status.CANCELLED) logger.info(line, 'call');
+      if (code === Status.OK && quiet(call.method.path)) logger.debug(line, 'call');
+      else if (code === Status.OK || code === Status.CANCELLED) logger.info(line, 'call');
       else if (code === Status.UNKNOWN || code === Status.INTERNAL || code === Status.UNAVAILABLE) logger.error(line, 'call failed');
       else logger.info(line, 'call failed');
     }
