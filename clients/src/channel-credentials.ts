@@ -1,0 +1,28 @@
+import { ChannelCredentials } from 'nice-grpc';
+
+/** How to reach the gateway: plaintext, TLS, or mutual TLS (PEM text or buffers). */
+export type GatewayCredentials =
+  | 'insecure'
+  | { tls: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer } }
+  | ChannelCredentials;
+
+/** grpc-js channel credentials for the choice, and a stable key for reusing channels. */
+export function channelCredentials(credentials: GatewayCredentials | undefined): { credentials: ChannelCredentials; key: string } {
+  if (credentials === undefined || credentials === 'insecure') return { credentials: ChannelCredentials.createInsecure(), key: 'insecure' };
+  if (credentials instanceof ChannelCredentials) return { credentials, key: `custom:${objectId(credentials)}` };
+  const { ca, cert, key } = credentials.tls;
+  if ((cert === undefined) !== (key === undefined)) throw new TypeError('mutual TLS needs both tls.cert and tls.key');
+  const buffer = (v: string | Buffer | undefined) => (v === undefined ? null : Buffer.from(v));
+  return {
+    credentials: ChannelCredentials.createSsl(buffer(ca), buffer(key), buffer(cert)),
+    key: `tls:${[ca, cert, key].map((v) => (v === undefined ? '' : Buffer.from(v).toString('base64'))).join(':')}`,
+  };
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+function objectId(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = ++nextId));
+  return id;
+}
