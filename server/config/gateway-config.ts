@@ -3,7 +3,7 @@ import type { SignatureAlgorithm } from '../upstream/signing';
 /** Everything the gateway is configured with, validated and typed. */
 export interface GatewayConfig {
   upstream: UpstreamConfig;
-  grpc: { host: string; port: number };
+  grpc: { host: string; port: number; tls?: GrpcTls };
   /** HTTP port for /metrics, /healthz and /readyz. */
   metricsPort: number;
   /** Share one live user session among identical CreateSession calls of the same caller. */
@@ -11,6 +11,13 @@ export interface GatewayConfig {
   /** How long in-flight calls may run on after SIGTERM/SIGINT. */
   shutdownGraceMs: number;
   logLevel: LogLevel;
+}
+
+/** TLS of the gRPC server (PEM text); with `clientCa`, callers must present a certificate it signed (mutual TLS). */
+export interface GrpcTls {
+  cert: string;
+  key: string;
+  clientCa?: string;
 }
 
 export interface UpstreamConfig {

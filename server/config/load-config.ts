@@ -21,6 +21,9 @@ export const environmentVariables = [
   ['QB_REUSE_USER_SESSIONS', 'true: identical CreateSession calls of one caller share a live session', 'false'],
   ['GRPC_HOST', 'address the gRPC server binds', '0.0.0.0'],
   ['GRPC_PORT', 'gRPC port (0: any free port)', '50051'],
+  ['GRPC_TLS_CERT_FILE', 'PEM certificate chain: serve gRPC over TLS (with GRPC_TLS_KEY_FILE)', undefined],
+  ['GRPC_TLS_KEY_FILE', 'PEM private key of GRPC_TLS_CERT_FILE (never logged)', undefined],
+  ['GRPC_TLS_CLIENT_CA_FILE', 'PEM CA: require client certificates it signed (mutual TLS)', undefined],
   ['METRICS_PORT', 'HTTP port of /metrics, /healthz, /readyz (0: any free port)', '9464'],
   ['SHUTDOWN_GRACE_MS', 'how long in-flight calls may finish after SIGTERM, in ms', '10000'],
   ['LOG_LEVEL', 'fatal, error, warn, info, debug, trace or silent', 'info'],
@@ -73,6 +76,9 @@ const schema = z.object({
   QB_REUSE_USER_SESSIONS: boolean.default(false),
   GRPC_HOST: z.string().trim().min(1).default('0.0.0.0'),
   GRPC_PORT: port.default(50051),
+  GRPC_TLS_CERT_FILE: z.string().trim().min(1).optional(),
+  GRPC_TLS_KEY_FILE: z.string().trim().min(1).optional(),
+  GRPC_TLS_CLIENT_CA_FILE: z.string().trim().min(1).optional(),
   METRICS_PORT: port.default(9464),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
   LOG_LEVEL: z
@@ -98,14 +104,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`));
   }
   const v = parsed.data;
-  let ca: string | undefined;
-  if (v.QB_API_CA_FILE) {
+  const problems: string[] = [];
+  const pem = (name: string, path: string | undefined): string | undefined => {
+    if (!path) return undefined;
     try {
-      ca = readFileSync(v.QB_API_CA_FILE, 'utf8');
+      return readFileSync(path, 'utf8');
     } catch (e) {
-      throw new ConfigError([`QB_API_CA_FILE cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+      problems.push(`${name} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return undefined;
     }
-  }
+  };
+  const ca = pem('QB_API_CA_FILE', v.QB_API_CA_FILE);
+  const cert = pem('GRPC_TLS_CERT_FILE', v.GRPC_TLS_CERT_FILE);
+  const key = pem('GRPC_TLS_KEY_FILE', v.GRPC_TLS_KEY_FILE);
+  const clientCa = pem('GRPC_TLS_CLIENT_CA_FILE', v.GRPC_TLS_CLIENT_CA_FILE);
+  if (Boolean(v.GRPC_TLS_CERT_FILE) !== Boolean(v.GRPC_TLS_KEY_FILE)) problems.push('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both or neither');
+  if (v.GRPC_TLS_CLIENT_CA_FILE && !v.GRPC_TLS_CERT_FILE) problems.push('GRPC_TLS_CLIENT_CA_FILE needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE');
+  if (problems.length) throw new ConfigError(problems);
   return {
     upstream: {
       applicationId: v.QB_APPLICATION_ID,
@@ -119,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       connections: v.QB_UPSTREAM_CONNECTIONS,
       rateLimit: v.QB_RATE_LIMIT > 0 ? { perSecond: v.QB_RATE_LIMIT, maxWaitMs: v.QB_RATE_LIMIT_MAX_WAIT_MS } : undefined,
     },
-    grpc: { host: v.GRPC_HOST, port: v.GRPC_PORT },
+    grpc: { host: v.GRPC_HOST, port: v.GRPC_PORT, tls: cert && key ? { cert, key, clientCa } : undefined },
     metricsPort: v.METRICS_PORT,
     reuseUserSessions: v.QB_REUSE_USER_SESSIONS,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,

@@ -1,3 +1,4 @@
+import { ServerCredentials } from '@grpc/grpc-js';
 import { createServer } from 'nice-grpc';
 import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { openTelemetryServerMiddleware } from 'nice-grpc-opentelemetry';
@@ -72,12 +73,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   server.add(HealthDefinition, createHealthService(readiness, servedServices));
   addReflection(server, [...servedServices, HealthDefinition.fullName, 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection']);
 
-  const port = await server.listen(`${config.grpc.host}:${config.grpc.port}`);
+  const { tls } = config.grpc;
+  const credentials = tls
+    ? ServerCredentials.createSsl(tls.clientCa ? Buffer.from(tls.clientCa) : null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], Boolean(tls.clientCa))
+    : ServerCredentials.createInsecure();
+  const port = await server.listen(`${config.grpc.host}:${config.grpc.port}`, credentials);
   const host = config.grpc.host.includes(':') ? `[${config.grpc.host}]` : config.grpc.host;
   const address = `${host}:${port}`;
   const operator = await startMetricsServer(config.grpc.host, config.metricsPort, metrics.registry, readiness);
   logger.info(
-    { address, metrics: `${host}:${operator.port}`, upstream: config.upstream.endpoint, applicationId: config.upstream.applicationId },
+    { address, tls: tls ? (tls.clientCa ? 'mutual' : 'server') : 'off', metrics: `${host}:${operator.port}`, upstream: config.upstream.endpoint, applicationId: config.upstream.applicationId },
     'gRPC server listening',
   );
   const stopKeeper = options.prewarm === false ? () => {} : keepApplicationSession(upstream.applicationSession, readiness, logger);

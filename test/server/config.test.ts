@@ -105,4 +105,12 @@ describe('configuration from the environment', () => {
     ]);
     expect(problems({ ...minimal, QB_API_CA_FILE: '/nonexistent/ca.pem' })).toEqual(['QB_API_CA_FILE cannot be read: ENOENT']);
   });
+
+  it('needs the gRPC TLS certificate and key together, and both before a client CA', () => {
+    expect(problems({ ...minimal, GRPC_TLS_CERT_FILE: __filename })).toEqual(['GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both or neither']);
+    expect(problems({ ...minimal, GRPC_TLS_CLIENT_CA_FILE: __filename })).toEqual(['GRPC_TLS_CLIENT_CA_FILE needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE']);
+    const config = loadConfig({ ...minimal, GRPC_TLS_CERT_FILE: __filename, GRPC_TLS_KEY_FILE: __filename });
+    expect(config.grpc.tls).toMatchObject({ clientCa: undefined });
+    expect(config.grpc.tls!.cert).toContain('needs the gRPC TLS certificate');
+  });
 });
