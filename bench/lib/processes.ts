@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+
+const clockTicks = 100; // USER_HZ on Linux
+
+/** A child Node process of the benchmark, started from dist/, with the first JSON line it printed (unless told not to wait). */
+export async function startChild<T>(script: string, env: NodeJS.ProcessEnv = {}, wait = true): Promise<{ child: ChildProcess; info: T }> {
+  const child = spawn(process.execPath, [resolve(__dirname, '..', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (!wait) {
+    child.stdout!.resume();
+    return { child, info: undefined as T };
+  }
+  const info = await new Promise<T>((resolveInfo, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      const line = text.split('\n').find((l) => l.startsWith('{'));
+      if (!line) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolveInfo(JSON.parse(line) as T);
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+  });
+  return { child, info };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+/** Current and peak resident set size of a process in bytes, from /proc. */
+export function memory(pid: number): { rss: number; peakRss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** A loopback port free right now, for a process that needs a port before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
