@@ -29,14 +29,8 @@ interface EmulatorInfo {
   aliceId: number;
 }
 
-interface Row {
+interface Row extends GhzResult {
   scenario: string;
-  requests: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
   /** CPU µs per request of the server process measured (gateway or echo server), if any. */
   serverCpuUs?: number;
   /** CPU µs per request of the calling process, where the caller is this Node process. */
