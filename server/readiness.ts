@@ -26,9 +26,9 @@ export function createReadiness(): Readiness {
   const listeners = new Set<(state: ReadinessState) => void>();
   function set(next: ReadinessState): void {
     if (!current.ready && current.reason === 'draining') return;
-    const same = next.ready === current.ready && (next.ready || (!current.ready && next.reason === current.reason && next.detail === current.detail));
+    const changed = describe(next) !== describe(current);
     current = next;
-    if (!same) for (const l of listeners) l(next);
+    if (changed) for (const l of listeners) l(next);
   }
   return {
     state: () => current,
@@ -40,4 +40,8 @@ export function createReadiness(): Readiness {
       return () => void listeners.delete(listener);
     },
   };
+}
+
+function describe(state: ReadinessState): string {
+  return state.ready ? 'ready' : `${state.reason}: ${state.detail}`;
 }

@@ -16,8 +16,7 @@ export interface ServiceDeps {
 
 /**
  * Sends one upstream request for a handler and maps a failure to the
- * contract's errors. A token the upstream no longer knows (401) is dropped
- * from the user-session cache so it is never handed out again.
+ * contract's errors.
  */
 export async function send(
   deps: ServiceDeps,
@@ -26,8 +25,11 @@ export async function send(
   context: GatewayContext,
   fields?: Readonly<Record<string, string>>,
 ): Promise<UpstreamResult> {
-  const res = await sendUnlessNotFound(deps, call, credential, context, fields, false);
-  return res!;
+  try {
+    return await deps.upstream.send(call, credential, context.scope);
+  } catch (e) {
+    failed(deps, e, credential, fields);
+  }
 }
 
 /** Like `send`, but a 404 resolves to undefined (for searches that answer 404 when nothing matches). */
@@ -36,16 +38,23 @@ export async function sendUnlessNotFound(
   call: UpstreamCall,
   credential: Credential,
   context: GatewayContext,
-  fields?: Readonly<Record<string, string>>,
-  notFoundIsEmpty = true,
 ): Promise<UpstreamResult | undefined> {
   try {
     return await deps.upstream.send(call, credential, context.scope);
   } catch (e) {
-    if (notFoundIsEmpty && e instanceof UpstreamError && e.status === 404) return undefined;
-    if (e instanceof UpstreamError && e.status === 401 && credential.kind === 'token') deps.userSessions?.dropToken(credential.token);
-    rethrowMapped(e, { credential: credential.kind, fields });
+    if (e instanceof UpstreamError && e.status === 404) return undefined;
+    failed(deps, e, credential);
   }
+}
+
+/**
+ * Rethrows a failure as the contract's error. A token the upstream no longer
+ * knows (401) is dropped from the user-session cache so it is never handed
+ * out again.
+ */
+function failed(deps: ServiceDeps, e: unknown, credential: Credential, fields?: Readonly<Record<string, string>>): never {
+  if (e instanceof UpstreamError && e.status === 401 && credential.kind === 'token') deps.userSessions?.dropToken(credential.token);
+  rethrowMapped(e, { credential: credential.kind, fields });
 }
 
 /** The caller's token, or UNAUTHENTICATED naming what is missing. */

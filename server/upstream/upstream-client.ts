@@ -4,7 +4,7 @@ import type { Readiness } from '../readiness';
 import { createAppSessionCache, type AppSessionCache } from './app-session';
 import { expiryHeader, parseExpiry } from './expiry-header';
 import { encodeParams, withQuery, type Params } from './form-encoding';
-import { createHttpClient, type HttpClient, type HttpMethod, type HttpResponse } from './http-client';
+import { createHttpClient, type HttpMethod, type HttpResponse } from './http-client';
 import { createNonceSource } from './nonce-source';
 import { createSessionSigner } from './session-signer';
 import { createRateLimiter } from './rate-limiter';
@@ -59,9 +59,6 @@ export interface UpstreamOptions {
   readiness?: Readiness;
   /** Local clock (tests). */
   now?: () => number;
-  /** The per-process nonce tag (tests, or a coordinating store). */
-  nonceTag?: number;
-  http?: HttpClient;
   observer?: UpstreamObserver;
 }
 
@@ -78,7 +75,7 @@ const retryableStatuses = new Set([502, 503, 504]);
 export function createUpstream(options: UpstreamOptions): Upstream {
   const { config, readiness } = options;
   const now = options.now ?? Date.now;
-  const http = options.http ?? createHttpClient(config);
+  const http = createHttpClient(config);
   const observer = options.observer ?? noObserver;
   const clock = createUpstreamClock(now);
   const acquire = config.rateLimit ? createRateLimiter({ ...config.rateLimit, now }) : undefined;
@@ -88,7 +85,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     authSecret: config.authSecret,
     algorithm: config.signatureAlgorithm,
     upstreamNow: clock.now,
-    nextNonce: createNonceSource(options.nonceTag),
+    nextNonce: createNonceSource(),
   });
 
   async function exchange(call: UpstreamCall, headers: Record<string, string>, scope: CallScope): Promise<HttpResponse> {
