@@ -16,7 +16,8 @@ import { createGatewayClient } from '../clients/src';
 import { demoApplication } from '../emulator/demo';
 import { sign } from '../server/upstream/signing';
 import { closedLoop, percentile, type LoadResult } from './lib/closed-loop';
-import { findGhz, ghz, type GhzResult } from './lib/ghz';
+import { ghz, type GhzResult } from './lib/ghz';
+import { findGoTool } from './lib/go-tool';
 import { cpuSeconds, freePort, memory, startChild, stop } from './lib/processes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -108,7 +109,7 @@ const sdkCall = <T>(fn: (cb: (error: unknown, result: T) => void) => void) =>
 async function main(): Promise<void> {
   const started = Date.now();
   const rows: Row[] = [];
-  const ghzBin = await findGhz();
+  const ghzBin = findGoTool('ghz');
   if (!ghzBin) log('ghz not found (go install github.com/bojand/ghz/cmd/ghz@latest): the ghz scenarios are left out');
   log(`${full ? 'full' : 'short'} run: ${seconds} s per scenario after ${warmup} s of warm-up, ${concurrency} calls in flight`);
 

@@ -1,20 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-
-/** ghz from PATH or $(go env GOPATH)/bin; undefined when it is not installed. */
-export async function findGhz(): Promise<string | undefined> {
-  const dirs = (process.env.PATH ?? '').split(':');
-  try {
-    dirs.push(join((await run('go', ['env', 'GOPATH'])).stdout.trim(), 'bin'));
-  } catch {
-    // no Go toolchain
-  }
-  return dirs.map((d) => join(d, 'ghz')).find((p) => existsSync(p));
-}
 
 export interface GhzResult {
   requests: number;
