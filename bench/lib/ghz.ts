@@ -13,13 +13,13 @@ export interface GhzResult {
   p99: number;
 }
 
-/** Runs ghz against a unary method for a fixed time at a fixed concurrency; latencies in ms. */
+/** Runs ghz against a unary method for a fixed time at a fixed concurrency (and, given `rps`, a fixed rate); latencies in ms. */
 export async function ghz(
   binary: string,
   target: string,
   call: string,
   data: unknown,
-  options: { concurrency: number; seconds: number; metadata?: Record<string, string> },
+  options: { concurrency: number; seconds: number; rps?: number; metadata?: Record<string, string> },
 ): Promise<GhzResult> {
   const protoset = resolve(__dirname, '../../../gen/descriptor.binpb');
   const args = [
@@ -38,6 +38,7 @@ export async function ghz(
     `${options.seconds}s`,
     '--format',
     'json',
+    ...(options.rps ? ['--rps', String(options.rps)] : []),
     ...(options.metadata ? ['-m', JSON.stringify(options.metadata)] : []),
     target,
   ];

@@ -1,17 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 
 const clockTicks = 100; // USER_HZ on Linux
 
-/** A child Node process of the benchmark, started from dist/, with the first JSON line it printed (unless told not to wait). */
-export async function startChild<T>(script: string, env: NodeJS.ProcessEnv = {}, wait = true): Promise<{ child: ChildProcess; info: T }> {
+/** A child Node process of the benchmark, started from dist/, with the first JSON line it printed. */
+export async function startChild<T>(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; info: T }> {
   const child = spawn(process.execPath, [resolve(__dirname, '..', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  if (!wait) {
-    child.stdout!.resume();
-    return { child, info: undefined as T };
-  }
   const info = await new Promise<T>((resolveInfo, reject) => {
     let text = '';
     const onData = (chunk: Buffer) => {
@@ -26,6 +22,20 @@ export async function startChild<T>(script: string, env: NodeJS.ProcessEnv = {},
     child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
   });
   return { child, info };
+}
+
+/**
+ * A child Node process whose standard output goes to a file: the gateway's log
+ * then costs the gateway its writes, as in production, and the measuring
+ * process nothing (reading it there would add to the caller's CPU and latency).
+ */
+export function startLoggingChild(script: string, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const out = openSync(logFile, 'w');
+  try {
+    return spawn(process.execPath, [resolve(__dirname, '..', script)], { env: { ...process.env, ...env }, stdio: ['ignore', out, 'inherit'] });
+  } finally {
+    closeSync(out);
+  }
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */

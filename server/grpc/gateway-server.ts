@@ -14,6 +14,7 @@ import { startMetricsServer } from '../metrics/metrics-server';
 import { createReadiness, type Readiness } from '../readiness';
 import { createSessionService } from '../services/session-service';
 import { createUserService } from '../services/user-service';
+import { tracingStarted } from '../tracing/tracing';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
 import { createUpstream, type Upstream } from '../upstream/upstream-client';
@@ -61,9 +62,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   if (userSessions) metrics.trackCacheSize('user', () => userSessions.size);
 
   // First attached runs first: metrics and the server span see the final status, and so does the log line.
-  const server = createServer({ 'grpc.max_receive_message_length': 1024 * 1024 })
-    .use(prometheusServerMiddleware())
-    .use(openTelemetryServerMiddleware())
+  const measured = createServer({ 'grpc.max_receive_message_length': 1024 * 1024 }).use(prometheusServerMiddleware());
+  const server = (tracingStarted() ? measured.use(openTelemetryServerMiddleware()) : measured)
     .use(callLogMiddleware(logger))
     .use(errorDetailsServerMiddleware)
     .use(internalErrorMiddleware(logger));

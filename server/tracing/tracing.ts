@@ -1,6 +1,17 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 
+let started = false;
+
+/**
+ * Whether this process runs the OpenTelemetry SDK. Without it every span is a
+ * no-op, so the gateway leaves the span middleware and wrappers out of the call
+ * path altogether rather than paying for them on every call.
+ */
+export function tracingStarted(): boolean {
+  return started;
+}
+
 export interface Tracing {
   /** Flushes pending spans and stops the exporters. */
   shutdown(): Promise<void>;
@@ -36,5 +47,11 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env, spanProcessor
     logRecordProcessors: [],
   });
   sdk.start();
-  return { shutdown: () => sdk.shutdown() };
+  started = true;
+  return {
+    shutdown: async () => {
+      started = false;
+      await sdk.shutdown();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { tracingStarted } from './tracing';
 
 const tracer = trace.getTracer('qb-grpc-gateway');
 
@@ -6,7 +7,7 @@ export interface UpstreamSpanRequest {
   method: string;
   /** Route template (`/users/{id}.json`): the span name's low-cardinality part. */
   route: string;
-  /** The concrete path without its query (the query may carry logins and emails). */
+  /** The concrete path; its query stays out of the span (it may carry logins and emails). */
   path: string;
   headers: Record<string, string>;
 }
@@ -14,10 +15,11 @@ export interface UpstreamSpanRequest {
 /**
  * Runs one upstream HTTP exchange inside a CLIENT span named
  * `{method} {route}` with the stable HTTP client attributes, and adds the W3C
- * `traceparent` of that span to the request headers. Without a registered
- * OpenTelemetry SDK every call here is a no-op.
+ * `traceparent` of that span to the request headers. Without the
+ * OpenTelemetry SDK it only runs the exchange.
  */
 export function withUpstreamSpan<T extends { status: number }>(origin: URL, req: UpstreamSpanRequest, exchange: () => Promise<T>): Promise<T> {
+  if (!tracingStarted()) return exchange();
   return tracer.startActiveSpan(
     `${req.method} ${req.route}`,
     {
@@ -26,7 +28,7 @@ export function withUpstreamSpan<T extends { status: number }>(origin: URL, req:
         'http.request.method': req.method,
         'server.address': origin.hostname,
         'server.port': Number(origin.port) || (origin.protocol === 'https:' ? 443 : 80),
-        'url.full': `${origin.origin}${req.path}`,
+        'url.full': `${origin.origin}${req.path.split('?')[0]!}`,
         'url.template': req.route,
       },
     },

@@ -71,7 +71,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
   return {
-    request: (req) => withUpstreamSpan(origin, { ...req, path: req.path.split('?')[0]! }, () => send(req)),
+    request: (req) => withUpstreamSpan(origin, req, () => send(req)),
     close: () => pool.close(),
   };
 }

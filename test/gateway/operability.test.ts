@@ -4,6 +4,7 @@ import { ServerReflectionService } from 'nice-grpc-server-reflection';
 import { ServerReflectionRequest, ServerReflectionResponse } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb';
 import { request } from 'undici';
 import { HealthCheckResponse_ServingStatus as Serving, HealthDefinition } from '../../gen/grpc/health/v1/health';
+import { tracingStarted } from '../../server/tracing/tracing';
 import { expectError, startStack, withToken, type Stack } from './harness';
 
 const get = async (stack: Stack, path: string) => {
@@ -63,6 +64,13 @@ describe('metrics and probes on the operator port', () => {
     const { text } = await get(stack, '/metrics');
     expect(sample(text, 'qb_upstream_retries_total', { kind: 'session_replay' })).toBe(1);
     expect(sample(text, 'qb_token_cache_events_total', { cache: 'application', event: 'miss' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves tracing out of the call path when no OpenTelemetry SDK runs: no traceparent upstream', async () => {
+    expect(tracingStarted()).toBe(false);
+    await stack.users.getUser({ id: stack.idOf('alice') });
+    const received = stack.emulator.state.requestLog.filter((r) => r.route === 'GET /users/{id}.json').at(-1)!;
+    expect(received.traceparent).toBeUndefined();
   });
 
   it('answers /healthz, /readyz and unknown paths', async () => {

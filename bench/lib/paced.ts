@@ -1,0 +1,64 @@
+import type { LoadResult } from './closed-loop';
+
+export interface PacedOptions {
+  /** Calls started per second. */
+  rate: number;
+  /** Most calls in flight; a call due while this many are running waits for one to end. */
+  concurrency: number;
+  seconds: number;
+}
+
+/**
+ * An open-loop load at a fixed rate, at most `concurrency` calls in flight.
+ * Each call's latency runs from when it was due, so a call held back by the
+ * cap or by a late timer counts its wait (no coordinated omission). The
+ * calling process's CPU includes the pacing timers: see `pacingCpuUs`.
+ */
+export async function paced(fn: () => Promise<unknown>, options: PacedOptions): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const interval = 1000 / options.rate;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const total = Math.round(options.seconds * options.rate);
+  let issued = 0;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const running: Promise<void>[] = [];
+  const start = (due: number) => {
+    inFlight++;
+    running.push(
+      fn().then(
+        () => void latencies.push(performance.now() - due),
+        () => void errors++,
+      ).finally(() => {
+        inFlight--;
+        wake?.();
+      }),
+    );
+  };
+  while (issued < total) {
+    const due = started + issued * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    while (inFlight >= options.concurrency) await new Promise<void>((r) => (wake = r));
+    // Every call already due starts now: a late timer must not lower the rate.
+    const now = performance.now();
+    while (issued < total && started + issued * interval <= now && inFlight < options.concurrency) start(started + issued++ * interval);
+  }
+  await Promise.all(running);
+  const used = process.cpuUsage(cpu);
+  return {
+    requests: latencies.length,
+    errors,
+    seconds: (performance.now() - started) / 1000,
+    latencies: latencies.sort((a, b) => a - b),
+    callerCpuSeconds: (used.user + used.system) / 1e6,
+  };
+}
+
+/** CPU µs per call the pacing itself costs this process at this rate (timers, promises), measured with a call that does nothing. */
+export async function pacingCpuUs(options: PacedOptions): Promise<number> {
+  const idle = await paced(async () => undefined, options);
+  return (idle.callerCpuSeconds * 1e6) / Math.max(1, idle.requests);
+}
