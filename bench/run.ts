@@ -50,7 +50,7 @@ const concurrency = 8;
 /** The equal-load rounds: every path at `rate` calls/s, `rounds` times, interleaved. */
 const rate = Number(values.rate);
 const rounds = full ? 5 : 3;
-const roundSeconds = full ? 10 : 3;
+const roundSeconds = full ? 10 : 5;
 const cachedSessions = full ? 100_000 : 20_000;
 const log = (line: string) => console.log(`[bench] ${line}`);
 const app = demoApplication;
