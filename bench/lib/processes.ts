@@ -25,14 +25,14 @@ export async function startChild<T>(script: string, env: NodeJS.ProcessEnv = {})
 }
 
 /**
- * A child Node process whose standard output goes to a file: the gateway's log
+ * A child Node process whose standard output and error go to a file: the gateway's log
  * then costs the gateway its writes, as in production, and the measuring
  * process nothing (reading it there would add to the caller's CPU and latency).
  */
-export function startLoggingChild(script: string, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+export function startLoggingChild(script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): ChildProcess {
   const out = openSync(logFile, 'w');
   try {
-    return spawn(process.execPath, [resolve(__dirname, '..', script)], { env: { ...process.env, ...env }, stdio: ['ignore', out, 'inherit'] });
+    return spawn(process.execPath, [...nodeArgs, resolve(__dirname, '..', script)], { env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
   } finally {
     closeSync(out);
   }

@@ -1,0 +1,79 @@
+/**
+ * What limits the gateway: a `node --cpu-prof` profile of the gateway (run as
+ * `npm start` runs it, against the emulator over HTTPS) while ghz drives
+ * GetUser at a fixed rate, summarised by self time over the measured window
+ * only. Writes the summary to bench/results/profile-<time>.md.
+ *
+ *   npm run bench:profile [-- --rate 500 --seconds 10]
+ */
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { summariseProfile } from './lib/cpu-profile';
+import { startGatewayProcess, waitReady, type EmulatorInfo } from './lib/gateway-process';
+import { ghz } from './lib/ghz';
+import { findGoTool } from './lib/go-tool';
+import { cpuSeconds, startChild, stop } from './lib/processes';
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { rate: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' } } });
+  const rate = Number(values.rate);
+  const seconds = Number(values.seconds);
+  const ghzBin = findGoTool('ghz');
+  if (!ghzBin) {
+    console.error('bench:profile needs ghz (go install github.com/bojand/ghz/cmd/ghz@latest)');
+    process.exit(2);
+  }
+  const profileDir = mkdtempSync(join(tmpdir(), 'qb-bench-profile-'));
+  const { child: emulatorChild, info: emulator } = await startChild<EmulatorInfo>('child/emulator-server.js');
+  const gateway = await startGatewayProcess(emulator, {}, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+  await waitReady(gateway.metricsUrl);
+  const call = (options: { seconds: number; rps?: number }) =>
+    ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', { id: String(emulator.aliceId) }, { concurrency: 8, ...options });
+  console.log('[profile] warm-up: 10 s of ghz at full speed');
+  await call({ seconds: 10 });
+  console.log(`[profile] ${seconds} s at ${rate} calls/s`);
+  const cpu = cpuSeconds(gateway.pid);
+  const from = nowUs();
+  const load = await call({ seconds, rps: rate });
+  const to = nowUs();
+  const cpuUs = ((cpuSeconds(gateway.pid) - cpu) * 1e6) / load.requests;
+  await stop(gateway.child);
+  await stop(emulatorChild);
+
+  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`the gateway wrote no profile in ${profileDir}`);
+  const summary = summariseProfile(join(profileDir, file), from, to);
+  const markdown = [
+    `Gateway profile: GetUser at ${rate} calls/s for ${seconds} s (ghz, 8 in flight), after 10 s of warm-up; ${new Date().toISOString()}`,
+    '',
+    `${load.requests} calls, p50 ${load.p50.toFixed(2)} ms, p99 ${load.p99.toFixed(2)} ms; gateway CPU ${cpuUs.toFixed(0)} µs per call (all threads, from /proc);`,
+    `main thread idle ${percent(summary.idleShare)} of the window. Shares below are of the main thread's busy samples (self time).`,
+    '',
+    '| where | share |',
+    '|---|---|',
+    ...summary.byArea.slice(0, 16).map((a) => `| ${a.area} | ${percent(a.share)} |`),
+    '',
+    '| hottest functions | share |',
+    '|---|---|',
+    ...summary.hottest.map((h) => `| \`${h.fn}\` | ${percent(h.share)} |`),
+    '',
+    `Profile: ${join(profileDir, file)} (open it in Chrome DevTools → Performance).`,
+    '',
+  ].join('\n');
+  const dir = resolve(__dirname, '../../bench/results');
+  mkdirSync(dir, { recursive: true });
+  const out = resolve(dir, `profile-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+  writeFileSync(out, markdown);
+  console.log(`\n${markdown}`);
+  console.log(`[profile] written to ${out}`);
+}
+
+main().catch((e: Error) => {
+  console.error(e);
+  process.exit(1);
+});

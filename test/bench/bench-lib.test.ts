@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { summariseProfile } from '../../bench/lib/cpu-profile';
+import { median } from '../../bench/lib/equal-load';
+import { paced } from '../../bench/lib/paced';
+
+describe('summariseProfile', () => {
+  it('counts only the samples inside the window, by area and by function, idle apart', () => {
+    const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, lineNumber: 9 } });
+    const profile = {
+      nodes: [
+        frame(1, '(idle)', ''),
+        frame(2, 'send', 'file:///w/dist/server/upstream/http-client.js'),
+        frame(3, 'request', 'file:///w/node_modules/undici/lib/api/api-request.js'),
+        frame(4, 'startup', 'node:internal/modules/cjs/loader'),
+      ],
+      startTime: 1_000,
+      // At 1,100 (before the window) start-up; then in the window: idle 100, send 300, request 100.
+      samples: [4, 1, 2, 2, 2, 3],
+      timeDeltas: [100, 100, 100, 100, 100, 100],
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'profile-test-')), 'p.cpuprofile');
+    writeFileSync(file, JSON.stringify(profile));
+    const summary = summariseProfile(file, 1_150, 1_700);
+    expect(summary.totalMs).toBeCloseTo(0.5);
+    expect(summary.idleShare).toBeCloseTo(0.2);
+    expect(summary.byArea).toEqual([
+      { area: 'gateway code', share: 0.75 },
+      { area: 'undici', share: 0.25 },
+    ]);
+    expect(summary.hottest[0]).toEqual({ fn: 'send server/upstream/http-client.js:10', share: 0.75 });
+  });
+});
+
+describe('paced', () => {
+  it('starts rate × seconds calls and never more than the cap at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const slow = async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 30));
+      inFlight--;
+    };
+    const load = await paced(slow, { rate: 200, concurrency: 2, seconds: 0.25 });
+    expect(load.requests + load.errors).toBe(50);
+    expect(most).toBe(2);
+    expect(load.latencies).toHaveLength(50);
+  });
+});
+
+it('median: the middle value, or the mean of the two middle ones, NaN left out', () => {
+  expect(median([3, 1, 2])).toBe(2);
+  expect(median([4, 1, 3, 2])).toBe(2.5);
+  expect(median([NaN, 5])).toBe(5);
+  expect(median([])).toBeNaN();
+});
