@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -40,7 +40,18 @@ export function startLoggingChild(script: string, env: NodeJS.ProcessEnv, logFil
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds of a process's main (JavaScript) thread and of all its other threads (V8's compiler and GC helpers, libuv's pool). */
+export function threadCpuSeconds(pid: number): { main: number; others: number } {
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) if (tid !== String(pid)) others += statCpuSeconds(`/proc/${pid}/task/${tid}/stat`);
+  return { main: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`), others };
+}
+
+function statCpuSeconds(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
