@@ -15,14 +15,14 @@ import { Pool, request } from 'undici';
 import { createGatewayClient } from '../clients/src';
 import { demoApplication } from '../emulator/demo';
 import { sign } from '../server/upstream/signing';
-import { closedLoop, percentile, type LoadResult } from './lib/closed-loop';
+import { callerCpuUs, closedLoop, percentile, type LoadResult } from './lib/closed-loop';
 import { ghz, type GhzResult } from './lib/ghz';
 import { equalLoad, median, type EqualLoadPath, type PathRound } from './lib/equal-load';
 import { paced, pacingCpuUs } from './lib/paced';
 import { findGoTool } from './lib/go-tool';
 import { metricSum, startGatewayProcess, waitReady, type EmulatorInfo } from './lib/gateway-process';
 import { collectGarbage } from './lib/inspector-gc';
-import { cpuSeconds, freePort, memory, startChild, stop } from './lib/processes';
+import { freePort, measuredOn, memory, startChild, stop } from './lib/processes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const QB = require('quickblox') as any;
@@ -65,7 +65,7 @@ function fromLoad(scenario: string, load: LoadResult, extra: Partial<Row> = {}):
     p50: percentile(load.latencies, 50),
     p95: percentile(load.latencies, 95),
     p99: percentile(load.latencies, 99),
-    callerCpuUs: (load.callerCpuSeconds * 1e6) / Math.max(1, load.requests + load.errors),
+    callerCpuUs: callerCpuUs(load),
     ...extra,
   };
 }
@@ -131,20 +131,16 @@ async function main(): Promise<void> {
     await ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', { id: String(aliceId) }, { concurrency, seconds: warmup });
     const upstreamBefore = await metricSum(gateway.metricsUrl, 'qb_upstream_requests_total');
     const grpcBefore = await metricSum(gateway.metricsUrl, 'grpc_server_handled_total', 'grpc_method="GetUser"');
-    const cpu = cpuSeconds(gateway.pid);
-    const r = await ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', { id: String(aliceId) }, { concurrency, seconds });
-    const used = cpuSeconds(gateway.pid) - cpu;
+    const { result: r, cpuUs } = await measuredOn(gateway.pid, () => ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', { id: String(aliceId) }, { concurrency, seconds }));
     const upstream = (await metricSum(gateway.metricsUrl, 'qb_upstream_requests_total')) - upstreamBefore;
     const grpc = (await metricSum(gateway.metricsUrl, 'grpc_server_handled_total', 'grpc_method="GetUser"')) - grpcBefore;
     upstreamPerCall = upstream / grpc;
-    rows.push(fromGhz('1. GetUser via gateway (ghz)', r, { serverCpuUs: (used * 1e6) / r.requests, peakRssMb: memory(gateway.pid).peakRss / 2 ** 20 }));
+    rows.push(fromGhz('1. GetUser via gateway (ghz)', r, { serverCpuUs: cpuUs, peakRssMb: memory(gateway.pid).peakRss / 2 ** 20 }));
   }
   log('1b. GetUser through the gateway with the client package');
   {
-    const cpu = cpuSeconds(gateway.pid);
-    const load = await closedLoop(getUser, concurrency, seconds);
-    const used = cpuSeconds(gateway.pid) - cpu;
-    rows.push(fromLoad('1b. GetUser via gateway (client package)', load, { serverCpuUs: (used * 1e6) / load.requests, peakRssMb: memory(gateway.pid).peakRss / 2 ** 20 }));
+    const { result: load, cpuUs } = await measuredOn(gateway.pid, () => closedLoop(getUser, concurrency, seconds));
+    rows.push(fromLoad('1b. GetUser via gateway (client package)', load, { serverCpuUs: cpuUs, peakRssMb: memory(gateway.pid).peakRss / 2 ** 20 }));
   }
 
   // 2. The same REST request straight to the emulator with undici: the HTTP floor.
@@ -179,18 +175,16 @@ async function main(): Promise<void> {
   if (ghzBin) {
     log('4. bare nice-grpc unary echo (gRPC floor, ghz)');
     await ghz(ghzBin, echoTarget, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, seconds: warmup });
-    const cpu = cpuSeconds(echoChild.pid!);
-    const r = await ghz(ghzBin, echoTarget, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, seconds });
-    rows.push(fromGhz('4. echo server (gRPC floor, ghz)', r, { serverCpuUs: ((cpuSeconds(echoChild.pid!) - cpu) * 1e6) / r.requests, peakRssMb: memory(echoChild.pid!).peakRss / 2 ** 20 }));
+    const { result: r, cpuUs } = await measuredOn(echoChild.pid!, () => ghz(ghzBin, echoTarget, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, seconds }));
+    rows.push(fromGhz('4. echo server (gRPC floor, ghz)', r, { serverCpuUs: cpuUs, peakRssMb: memory(echoChild.pid!).peakRss / 2 ** 20 }));
   }
   const echoClient = createGatewayClient({ address: echoTarget });
   {
     log('4b. bare nice-grpc unary echo with the client package');
     const call = () => echoClient.users.getUser({ id: 1n });
     await closedLoop(call, concurrency, warmup);
-    const cpu = cpuSeconds(echoChild.pid!);
-    const load = await closedLoop(call, concurrency, seconds);
-    rows.push(fromLoad('4b. echo server (client package)', load, { serverCpuUs: ((cpuSeconds(echoChild.pid!) - cpu) * 1e6) / load.requests }));
+    const { result: load, cpuUs } = await measuredOn(echoChild.pid!, () => closedLoop(call, concurrency, seconds));
+    rows.push(fromLoad('4b. echo server (client package)', load, { serverCpuUs: cpuUs }));
   }
 
   // E. Equal load. CPU per call falls as load rises (one wake-up serves several calls), so floors run at
@@ -223,9 +217,8 @@ async function main(): Promise<void> {
   const createViaGateway = () => client.sessions.createSession(login);
   await closedLoop(createViaGateway, concurrency, warmup);
   {
-    const cpu = cpuSeconds(gateway.pid);
-    const load = await closedLoop(createViaGateway, concurrency, seconds);
-    rows.push(fromLoad('5a. CreateSession via gateway', load, { serverCpuUs: ((cpuSeconds(gateway.pid) - cpu) * 1e6) / load.requests }));
+    const { result: load, cpuUs } = await measuredOn(gateway.pid, () => closedLoop(createViaGateway, concurrency, seconds));
+    rows.push(fromLoad('5a. CreateSession via gateway', load, { serverCpuUs: cpuUs }));
   }
   const createViaSdk = () => sdkCall((cb) => QB.createSession({ login: 'alice', password: 'alicePass1!' }, cb));
   const sdkCreate = await silently(async () => {

@@ -32,6 +32,16 @@ export async function closedLoop(fn: () => Promise<unknown>, concurrency: number
       }
     }),
   );
+  return loadResult(latencies, errors, started, cpu);
+}
+
+/** CPU µs this (calling) process spent per call of a load, failed calls included. */
+export function callerCpuUs(load: LoadResult): number {
+  return (load.callerCpuSeconds * 1e6) / Math.max(1, load.requests + load.errors);
+}
+
+/** A finished load: its latencies sorted, its duration and this process's CPU since `cpu` was read. */
+export function loadResult(latencies: number[], errors: number, started: number, cpu: NodeJS.CpuUsage): LoadResult {
   const used = process.cpuUsage(cpu);
   return {
     requests: latencies.length,

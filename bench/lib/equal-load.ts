@@ -1,6 +1,6 @@
-import type { LoadResult } from './closed-loop';
+import { callerCpuUs, type LoadResult } from './closed-loop';
 import type { GhzResult } from './ghz';
-import { cpuSeconds } from './processes';
+import { measuredOn } from './processes';
 
 /** One way of making the call, driven at the common rate. */
 export interface EqualLoadPath {
@@ -34,16 +34,14 @@ export async function equalLoad(paths: EqualLoadPath[], rounds: number, pacingUs
   for (let round = 1; round <= rounds; round++) {
     onRound(round);
     for (const [i, path] of paths.entries()) {
-      const cpu = path.serverPid === undefined ? 0 : cpuSeconds(path.serverPid);
-      const result = await path.run();
-      const serverCpuUs = path.serverPid === undefined ? undefined : ((cpuSeconds(path.serverPid) - cpu) * 1e6) / Math.max(1, result.requests);
+      const { result, cpuUs: serverCpuUs } = path.serverPid === undefined ? { result: await path.run(), cpuUs: undefined } : await measuredOn(path.serverPid, path.run);
       results[i]!.push(
         'latencies' in result
           ? {
               requests: result.requests,
               errors: result.errors,
               serverCpuUs,
-              callerCpuUs: (result.callerCpuSeconds * 1e6) / Math.max(1, result.requests + result.errors) - pacingUs,
+              callerCpuUs: callerCpuUs(result) - pacingUs,
               latencies: result.latencies,
             }
           : { requests: result.requests, errors: result.errors, serverCpuUs, ghz: result },

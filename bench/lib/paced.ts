@@ -1,4 +1,4 @@
-import type { LoadResult } from './closed-loop';
+import { callerCpuUs, loadResult, type LoadResult } from './closed-loop';
 
 export interface PacedOptions {
   /** Calls started per second. */
@@ -54,18 +54,11 @@ export async function paced(fn: () => Promise<unknown>, options: PacedOptions): 
     }
   }
   await Promise.all(running);
-  const used = process.cpuUsage(cpu);
-  return {
-    requests: latencies.length,
-    errors,
-    seconds: (performance.now() - started) / 1000,
-    latencies: latencies.sort((a, b) => a - b),
-    callerCpuSeconds: (used.user + used.system) / 1e6,
-  };
+  return loadResult(latencies, errors, started, cpu);
 }
 
 /** CPU µs per call the pacing itself costs this process at this rate (timers, promises), measured with a call that does nothing. */
 export async function pacingCpuUs(options: PacedOptions): Promise<number> {
   const idle = await paced(async () => undefined, options);
-  return (idle.callerCpuSeconds * 1e6) / Math.max(1, idle.requests);
+  return callerCpuUs(idle);
 }

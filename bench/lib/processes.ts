@@ -43,6 +43,13 @@ export function cpuSeconds(pid: number): number {
   return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
+/** Runs a load and gives the CPU µs per request that process `pid` used while it ran. */
+export async function measuredOn<T extends { requests: number }>(pid: number, load: () => Promise<T>): Promise<{ result: T; cpuUs: number }> {
+  const before = cpuSeconds(pid);
+  const result = await load();
+  return { result, cpuUs: ((cpuSeconds(pid) - before) * 1e6) / Math.max(1, result.requests) };
+}
+
 /** CPU seconds of a process's main (JavaScript) thread and of all its other threads (V8's compiler and GC helpers, libuv's pool). */
 export function threadCpuSeconds(pid: number): { main: number; others: number } {
   let others = 0;
