@@ -1,5 +1,3 @@
-import type { SignatureAlgorithm } from '../upstream/signing';
-
 /** Everything the gateway is configured with, validated and typed. */
 export interface GatewayConfig {
   upstream: UpstreamConfig;
@@ -38,5 +36,8 @@ export interface UpstreamConfig {
   /** The account's request budget, enforced here; unset: none. */
   rateLimit?: { perSecond: number; maxWaitMs: number };
 }
+
+/** The HMAC of signed session requests. */
+export type SignatureAlgorithm = 'sha1' | 'sha256';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

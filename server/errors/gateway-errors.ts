@@ -1,5 +1,6 @@
 import { Status } from 'nice-grpc-common';
 import { BadRequest, ErrorInfo, RetryInfo, RichServerError, type ErrorDetails } from 'nice-grpc-error-details';
+import { ErrorReason } from '../../clients/src/error-reasons';
 
 /** The `ErrorInfo.domain` of every error the gateway reports. */
 export const errorDomain = 'quickblox.com';
@@ -11,17 +12,19 @@ export interface FieldViolation {
 }
 
 export interface GatewayErrorOptions {
-  /** Stable machine-readable cause, e.g. `LOGIN_TAKEN`. */
-  reason: string;
+  /** Stable machine-readable cause: one of `ErrorReason`, or a `…_TAKEN` reason. */
+  reason: ErrorReason | (string & {});
   metadata?: Record<string, string>;
   violations?: readonly FieldViolation[];
   retryDelaySeconds?: number;
+  /** What led to it (an UpstreamError): kept for logs, never sent to the caller. */
+  cause?: unknown;
 }
 
 /**
- * A gRPC error with the google.rpc details the contract promises: always an
- * ErrorInfo (domain `quickblox.com`), plus BadRequest field violations and
- * RetryInfo when they apply.
+ * A gRPC error with the google.rpc details the contract promises
+ * (docs/error-model.md): always an ErrorInfo (domain `quickblox.com`), plus
+ * BadRequest field violations and RetryInfo when they apply.
  */
 export function gatewayError(code: Status, message: string, options: GatewayErrorOptions): RichServerError {
   const details: ErrorDetails[] = [ErrorInfo.fromPartial({ reason: options.reason, domain: errorDomain, metadata: options.metadata ?? {} })];
@@ -29,19 +32,21 @@ export function gatewayError(code: Status, message: string, options: GatewayErro
   if (options.retryDelaySeconds !== undefined) {
     details.push(RetryInfo.fromPartial({ retryDelay: { seconds: Math.ceil(options.retryDelaySeconds), nanos: 0 } }));
   }
-  return new RichServerError(code, message, details);
+  const error = new RichServerError(code, message, details);
+  if (options.cause !== undefined) error.cause = options.cause;
+  return error;
 }
 
 /** INVALID_ARGUMENT for a request that failed validation, naming every bad field. */
 export function invalidArgument(violations: readonly FieldViolation[]): RichServerError {
   const message = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
-  return gatewayError(Status.INVALID_ARGUMENT, message, { reason: 'INVALID_ARGUMENT', violations });
+  return gatewayError(Status.INVALID_ARGUMENT, message, { reason: ErrorReason.INVALID_ARGUMENT, violations });
 }
 
 /** FAILED_PRECONDITION for a request the configured upstream cannot serve (e.g. a ConnectyCube-only feature). */
 export function unsupported(field: string, description: string): RichServerError {
   return gatewayError(Status.FAILED_PRECONDITION, `${field}: ${description}`, {
-    reason: 'UNSUPPORTED_BY_UPSTREAM',
+    reason: ErrorReason.UNSUPPORTED_BY_UPSTREAM,
     violations: [{ field, description }],
   });
 }

@@ -1,7 +1,7 @@
 import { isAbortError } from 'abort-controller-x';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc-common';
 import type { Logger } from '../logging/logger';
-import type { GatewayCallContext } from './call-scope';
+import type { GatewayCallContext } from '../services/call-context';
 
 /** Probes and tooling: every few seconds from Kubernetes, so they log at debug when they succeed. */
 function quiet(path: string): boolean {

@@ -17,7 +17,7 @@ import { createUserService } from '../services/user-service';
 import { tracingStarted } from '../tracing/tracing';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
-import { createUpstream, type Upstream } from '../upstream/upstream-client';
+import { createUpstream, type Upstream } from '../upstream/upstream';
 import { callLogMiddleware } from './call-log-middleware';
 import { internalErrorMiddleware } from './internal-error-middleware';
 import { addReflection } from './reflection';

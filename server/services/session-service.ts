@@ -1,72 +1,85 @@
-import type { SessionServiceImplementation } from '../../gen/quickblox/v1/session_service';
 import type { Session } from '../../gen/quickblox/v1/session';
+import type {
+  CreateSessionRequest,
+  CreateSessionResponse,
+  LoginRequest,
+  LoginResponse,
+  SessionServiceImplementation,
+} from '../../gen/quickblox/v1/session_service';
 import { invalidArgument, unsupported } from '../errors/gateway-errors';
 import { rethrowMapped } from '../errors/upstream-error-mapping';
-import type { GatewayCallContext } from '../grpc/call-scope';
-import { callerIdentity } from '../grpc/caller';
 import { credentialParams } from '../mapping/credential-params';
 import { sessionFromJson } from '../mapping/session-from-json';
 import { userFromJson } from '../mapping/user-from-json';
 import type { Params } from '../upstream/form-encoding';
-import type { CallScope } from '../upstream/upstream-client';
+import type { CallScope } from '../upstream/interceptor';
 import type { Violations } from '../validation/field-rules';
-import { requireToken, send, type ServiceDeps } from './upstream-call';
+import type { GatewayCallContext, GatewayContext } from './call-context';
+import { callUpstream } from './call-upstream';
+import { callerIdentity } from './caller-metadata';
+import type { ServiceDeps } from './service-deps';
+import { callerTokenFor, type Rpc } from './token-policy';
 
 /** SessionService over `/session.json` and `/login.json`. */
 export function createSessionService(deps: ServiceDeps): SessionServiceImplementation<GatewayCallContext> {
-  const { upstream, userSessions } = deps;
-
-  async function createUpstreamSession(params: Params, scope: CallScope): Promise<Session> {
-    try {
-      const res = await upstream.createSession(params, scope);
-      return sessionFromJson(res.body, res.expiresAt);
-    } catch (e) {
-      rethrowMapped(e, { credential: 'signature' });
-    }
-  }
-
   return {
-    async createSession(request, context) {
-      const subject = request.subject;
-      if (subject?.$case === 'guest') throw unsupported('guest', 'guest sessions are offered by ConnectyCube only, not by QuickBlox');
-      const v: Violations = [];
-      const params = subject ? credentialParams(subject.value, 'user', 'session', v) : [];
-      if (v.length) throw invalidArgument(v);
-      if (!subject || !userSessions) return { session: await createUpstreamSession(params, context.scope) };
-      // Shared by every identical call in flight, so not tied to this caller's cancellation.
-      const key = userSessions.key(callerIdentity(context), subject.value);
-      return { session: await userSessions.reuse(key, () => createUpstreamSession(params, { upstreamRequests: 0 })) };
-    },
-
-    async getSession(_request, context) {
-      const token = requireToken(context, 'GetSession');
-      const res = await send(deps, { method: 'GET', route: '/session.json', path: '/session.json' }, { kind: 'token', token }, context);
+    createSession: (request, context) => createSession(deps, request, context),
+    getSession: async (_request, context) => {
+      const res = await callUpstream(deps, deps.upstream.routes.getSession, tokenOf('GetSession', context), context);
       return { session: sessionFromJson(res.body, res.expiresAt) };
     },
-
-    async login(request, context) {
-      const token = requireToken(context, 'Login');
-      const v: Violations = [];
-      const form = credentialParams(request.credentials, 'credentials', 'login', v);
-      if (v.length) throw invalidArgument(v);
-      // The token's user changes: a cached session for other credentials must not keep it.
-      userSessions?.dropToken(token);
-      const res = await send(deps, { method: 'POST', route: '/login.json', path: '/login.json', form }, { kind: 'token', token }, context);
-      return { user: userFromJson(res.body), expiresAt: res.expiresAt === undefined ? undefined : new Date(res.expiresAt) };
-    },
-
-    async logout(_request, context) {
-      const token = requireToken(context, 'Logout');
-      userSessions?.dropToken(token);
-      await send(deps, { method: 'DELETE', route: '/login.json', path: '/login.json' }, { kind: 'token', token }, context);
+    login: (request, context) => login(deps, request, context),
+    logout: async (_request, context) => {
+      await endToken(deps, 'Logout', deps.upstream.routes.logout, context);
       return {};
     },
-
-    async destroySession(_request, context) {
-      const token = requireToken(context, 'DestroySession');
-      userSessions?.dropToken(token);
-      await send(deps, { method: 'DELETE', route: '/session.json', path: '/session.json' }, { kind: 'token', token }, context);
+    destroySession: async (_request, context) => {
+      await endToken(deps, 'DestroySession', deps.upstream.routes.destroySession, context);
       return {};
     },
   };
+}
+
+async function createSession(deps: ServiceDeps, request: CreateSessionRequest, context: GatewayContext): Promise<CreateSessionResponse> {
+  const { subject } = request;
+  if (subject?.$case === 'guest') throw unsupported('guest', 'guest sessions are offered by ConnectyCube only, not by QuickBlox');
+  const v: Violations = [];
+  const params = subject ? credentialParams(subject.value, 'user', 'session', v) : [];
+  if (v.length) throw invalidArgument(v);
+  const { userSessions } = deps;
+  if (!subject || !userSessions) return { session: await signedSession(deps, params, context.scope) };
+  // Shared by every identical call in flight, so not tied to this caller's cancellation.
+  const key = userSessions.key(callerIdentity(context), subject.value);
+  return { session: await userSessions.reuse(key, () => signedSession(deps, params, { upstreamRequests: 0 })) };
+}
+
+async function signedSession(deps: ServiceDeps, params: Params, scope: CallScope): Promise<Session> {
+  try {
+    const res = await deps.upstream.createSession(params, scope);
+    return sessionFromJson(res.body, res.expiresAt);
+  } catch (e) {
+    rethrowMapped(e, { credential: 'signature' });
+  }
+}
+
+async function login(deps: ServiceDeps, request: LoginRequest, context: GatewayContext): Promise<LoginResponse> {
+  const credential = tokenOf('Login', context);
+  const v: Violations = [];
+  const form = credentialParams(request.credentials, 'credentials', 'login', v);
+  if (v.length) throw invalidArgument(v);
+  // The token's user changes: a cached session for other credentials must not keep it.
+  deps.userSessions?.dropToken(credential.token);
+  const res = await callUpstream(deps, { ...deps.upstream.routes.login, form }, credential, context);
+  return { user: userFromJson(res.body), expiresAt: res.expiresAt === undefined ? undefined : new Date(res.expiresAt) };
+}
+
+/** Logout and DestroySession: the token stops being what it was, so no cached session may hand it out. */
+async function endToken(deps: ServiceDeps, rpc: Rpc, route: typeof deps.upstream.routes.logout, context: GatewayContext): Promise<void> {
+  const credential = tokenOf(rpc, context);
+  deps.userSessions?.dropToken(credential.token);
+  await callUpstream(deps, route, credential, context);
+}
+
+function tokenOf(rpc: Rpc, context: GatewayContext): { kind: 'token'; token: string } {
+  return { kind: 'token', token: callerTokenFor(rpc, context) };
 }

@@ -1,25 +1,26 @@
 import type { Logger } from '../logging/logger';
 import type { Readiness } from '../readiness';
 import type { AppSessionCache } from './app-session';
+import { backoffDelay } from './backoff';
+import { keeperBackoff } from './retry-policy';
 
 /**
  * Makes the gateway ready without waiting for traffic: creates the
  * application session at start and, while the upstream cannot be reached or
- * rejects the credentials, tries again with backoff (1 s doubling to 30 s) —
+ * rejects the credentials, tries again with backoff (`keeperBackoff`) —
  * a gateway that is not ready gets no calls that would otherwise retry it.
  * Returns a function that stops it.
  */
 export function keepApplicationSession(cache: AppSessionCache, readiness: Readiness, logger: Logger): () => void {
   let timer: NodeJS.Timeout | undefined;
   let trying = false;
-  let delayMs = 1000;
+  let failures = 0;
   let stopped = false;
 
   function schedule(): void {
     if (stopped || trying || timer) return;
-    timer = setTimeout(attempt, delayMs);
+    timer = setTimeout(attempt, backoffDelay(keeperBackoff, failures++));
     timer.unref();
-    delayMs = Math.min(delayMs * 2, 30_000);
   }
 
   function attempt(): void {
@@ -29,12 +30,12 @@ export function keepApplicationSession(cache: AppSessionCache, readiness: Readin
     cache.token().then(
       () => {
         trying = false;
-        delayMs = 1000;
+        failures = 0;
       },
       (e: Error) => {
         trying = false;
         if (stopped) return;
-        logger.warn({ error: e.message, retryInMs: delayMs }, 'cannot create the application session yet');
+        logger.warn({ error: e.message, retryInMs: Math.round(backoffDelay(keeperBackoff, failures)) }, 'cannot create the application session yet');
         schedule();
       },
     );

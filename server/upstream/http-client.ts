@@ -1,31 +1,9 @@
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { AbortError } from 'abort-controller-x';
 import { errors, Pool } from 'undici';
-import type { IncomingHttpHeaders } from 'undici/types/header';
-import { withUpstreamSpan } from '../tracing/upstream-span';
+import { encodeParams, withQuery } from './form-encoding';
+import type { Send } from './interceptor';
 import { UpstreamError } from './upstream-error';
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface HttpRequest {
-  method: HttpMethod;
-  /** The route template (`/users/{id}.json`), for errors, logs and metrics. */
-  route: string;
-  /** The path with its query string. */
-  path: string;
-  headers: Record<string, string>;
-  /** A form-encoded body. */
-  body?: string;
-  /** Aborted when the caller goes away or its deadline passes. */
-  signal?: AbortSignal;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  /** The parsed JSON body; undefined for a blank or non-JSON body. */
-  body: unknown;
-}
 
 export interface HttpClientOptions {
   endpoint: string;
@@ -37,10 +15,12 @@ export interface HttpClientOptions {
 }
 
 export interface HttpClient {
-  /** Sends one request. Resolves with any HTTP answer; rejects with an UpstreamError when there is none, or an AbortError. */
-  request(req: HttpRequest): Promise<HttpResponse>;
+  /** The pipeline's innermost stage: resolves with any HTTP answer; rejects with an UpstreamError (its `cause` undici's error) when there is none, or an AbortError. */
+  send: Send;
   close(): Promise<void>;
 }
+
+const formType = 'application/x-www-form-urlencoded';
 
 /** HTTP/1.1 to the upstream over one keep-alive undici Pool. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -56,22 +36,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(options.ca ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }) } : {}),
     },
   });
-  const origin = new URL(options.endpoint);
-  async function send(req: HttpRequest): Promise<HttpResponse> {
-    try {
-      const res = await pool.request({ method: req.method, path: req.path, headers: req.headers, body: req.body, signal: req.signal });
-      const text = await res.body.text();
-      return { status: res.statusCode, headers: res.headers, body: parseBody(text) };
-    } catch (e) {
-      if (req.signal?.aborted) throw new AbortError();
-      if (e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError || e instanceof errors.ConnectTimeoutError) {
-        throw new UpstreamError('timeout', req.route);
-      }
-      throw new UpstreamError('unreachable', req.route);
-    }
-  }
   return {
-    request: (req) => withUpstreamSpan(origin, req, () => send(req)),
+    async send({ call, headers, scope }) {
+      const { signal } = scope;
+      try {
+        const body = call.form ? encodeParams(call.form) : undefined;
+        const res = await pool.request({
+          method: call.method,
+          path: withQuery(call.path, call.query),
+          headers: body === undefined ? headers : { ...headers, 'content-type': formType },
+          body,
+          signal,
+        });
+        const text = await res.body.text();
+        return { status: res.statusCode, headers: res.headers, body: parseBody(text) };
+      } catch (e) {
+        if (signal?.aborted) throw new AbortError();
+        const timedOut = e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError || e instanceof errors.ConnectTimeoutError;
+        throw new UpstreamError(timedOut ? 'timeout' : 'unreachable', call.route, undefined, undefined, { cause: e });
+      }
+    },
     close: () => pool.close(),
   };
 }

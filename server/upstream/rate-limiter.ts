@@ -1,4 +1,4 @@
-import { delay } from 'abort-controller-x';
+import { sleep } from './backoff';
 
 export interface RateLimiterOptions {
   /** Requests per second; the bucket also holds this many for a burst. */
@@ -17,7 +17,9 @@ export type RateDecision = { waitedMs: number } | { refusedForMs: number };
  * here rather than fail with 429 upstream. Waiting is first come, first
  * served: each request reserves the next free slot.
  */
-export function createRateLimiter(options: RateLimiterOptions) {
+export type RateLimiter = (signal?: AbortSignal) => Promise<RateDecision>;
+
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const now = options.now ?? Date.now;
   const intervalMs = 1000 / options.perSecond;
   const burstMs = 1000;
@@ -33,8 +35,7 @@ export function createRateLimiter(options: RateLimiterOptions) {
     }
     if (waitMs > options.maxWaitMs) return { refusedForMs: waitMs };
     nextFree = start + intervalMs;
-    if (signal) await delay(signal, waitMs);
-    else await new Promise((resolve) => setTimeout(resolve, waitMs));
+    await sleep(waitMs, signal);
     return { waitedMs: waitMs };
   };
 }

@@ -1,5 +1,6 @@
 import type { Params } from './form-encoding';
-import { sign, type SignatureAlgorithm } from './signing';
+import type { SignatureAlgorithm } from '../config/gateway-config';
+import { sign } from './signing';
 
 export interface SessionSignerOptions {
   applicationId: number;

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-
-export type SignatureAlgorithm = 'sha1' | 'sha256';
+import type { SignatureAlgorithm } from '../config/gateway-config';
 
 /**
  * Session-create parameters, flat: nested groups already written as Rails

@@ -1,40 +1,92 @@
-/** Why an upstream request did not succeed. */
-export type UpstreamFailure =
-  /** The upstream answered with a status other than 200, 201 or 202. */
-  | 'status'
-  /** No answer: connection refused or reset, DNS or TLS failure. */
+/**
+ * Why an upstream request did not succeed, read once from the answer (or its
+ * absence) so that no later layer reads message text again.
+ */
+export type UpstreamFailureKind =
+  /** No answer: connection refused or reset, DNS or TLS failure (the `cause` says which). */
   | 'unreachable'
   /** No answer within the gateway's upstream timeout. */
   | 'timeout'
   /** Not sent: the gateway's own rate limit (QB_RATE_LIMIT) had no room soon enough. */
-  | 'throttled';
+  | 'throttled'
+  /** "Unexpected signature" or "No Application Found": the gateway's application credentials. */
+  | 'app_credentials_rejected'
+  /** 422 "Bad timestamp": the signed request's timestamp is off the upstream's clock. */
+  | 'bad_timestamp'
+  /** 422 about the nonce: a (timestamp, nonce) pair the upstream has seen. */
+  | 'nonce_rejected'
+  /** 401 "Required session does not exist": the token expired or was destroyed. */
+  | 'session_missing'
+  /** 401 "Token is required". */
+  | 'token_required'
+  /** Any other 401: credentials not accepted. */
+  | 'unauthorized'
+  /** 422 or 403 "Forbidden. Need user.". */
+  | 'need_user'
+  /** 403 "not owner": another user's data. */
+  | 'not_owner'
+  /** Any other 403. */
+  | 'forbidden'
+  | 'not_found'
+  /** 422 with field errors. */
+  | 'invalid_fields'
+  /** Any other 422, or 400. */
+  | 'rejected'
+  /** 429. */
+  | 'rate_limited'
+  /** 502, 503, 504: a proxy or server that may answer the next try. */
+  | 'bad_gateway'
+  /** Any other 5xx. */
+  | 'server_error'
+  /** Anything else the gateway does not expect. */
+  | 'unexpected';
+
+/** Failures without an HTTP answer. */
+export type NoAnswerKind = 'unreachable' | 'timeout' | 'throttled';
+
+export interface UpstreamErrorOptions {
+  /** Seconds to wait before retrying, from a `Retry-After` header or the local rate limit. */
+  retryAfterSeconds?: number;
+  /** What caused it: undici's error for a request that got no answer. */
+  cause?: unknown;
+}
 
 /**
- * A failed upstream request, with the error body parsed. QuickBlox uses
- * several body shapes (reference §6.1): `{"errors":{"base":[…]}}`, field
- * errors `{"errors":{"login":[…]}}`, `{"errors":[…]}`, `{"code":…,"message":…}`
- * and blank or HTML bodies; this class reads all of them.
+ * A failed upstream request: its kind, route, status and parsed error body.
+ * QuickBlox uses several body shapes (docs/upstream-notes.md):
+ * `{"errors":{"base":[…]}}`, field errors `{"errors":{"login":[…]}}`,
+ * `{"errors":[…]}`, `{"code":…,"message":…}` and blank or HTML bodies; this
+ * class reads all of them.
  */
 export class UpstreamError extends Error {
+  readonly kind: UpstreamFailureKind;
   /** Base, array and `message` texts of the body. */
   readonly messages: readonly string[];
   /** Field errors by upstream field name (`login`, `password`, `blob`). */
   readonly fieldErrors: Readonly<Record<string, readonly string[]>>;
+  readonly retryAfterSeconds?: number;
 
   constructor(
-    readonly failure: UpstreamFailure,
+    /** `status` when the upstream answered; otherwise why there is no answer. */
+    failure: 'status' | NoAnswerKind,
     /** The route template, e.g. `/users/{id}.json`: safe for logs and labels. */
     readonly route: string,
     readonly status?: number,
     body?: unknown,
-    /** Seconds to wait before retrying, from a `Retry-After` header. */
-    readonly retryAfterSeconds?: number,
+    options: UpstreamErrorOptions = {},
   ) {
     const { messages, fieldErrors } = readErrorBody(body);
-    super(describe(failure, route, status, messages, fieldErrors));
+    super(describe(failure, route, status, messages, fieldErrors, options.cause), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'UpstreamError';
     this.messages = messages;
     this.fieldErrors = fieldErrors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.kind = failure === 'status' ? classify(status ?? 0, this) : failure;
+  }
+
+  /** Whether the upstream answered at all. */
+  get answered(): boolean {
+    return this.status !== undefined;
   }
 
   /** True when a message of the body contains `text`, ignoring case. */
@@ -42,20 +94,51 @@ export class UpstreamError extends Error {
     const needle = text.toLowerCase();
     return this.messages.some((m) => m.toLowerCase().includes(needle));
   }
+
+  /** Every message and field error of the body, as one line. */
+  get text(): string {
+    return [...this.messages, ...Object.entries(this.fieldErrors).map(([f, list]) => `${f} ${list.join(', ')}`)].join('; ');
+  }
+}
+
+/** The one place the upstream's wording is read (docs/upstream-notes.md lists the texts). */
+function classify(status: number, e: UpstreamError): UpstreamFailureKind {
+  if (e.says('unexpected signature') || e.says('no application found')) return 'app_credentials_rejected';
+  if (status === 422 && e.says('bad timestamp')) return 'bad_timestamp';
+  if (status === 422 && e.says('nonce')) return 'nonce_rejected';
+  if (status === 401) return e.says('session does not exist') ? 'session_missing' : e.says('token is required') ? 'token_required' : 'unauthorized';
+  if ((status === 422 || status === 403) && e.says('need user')) return 'need_user';
+  if (status === 403) return e.says('not owner') ? 'not_owner' : 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 422 && Object.keys(e.fieldErrors).length > 0) return 'invalid_fields';
+  if (status === 422 || status === 400) return 'rejected';
+  if (status === 429) return 'rate_limited';
+  if (status === 502 || status === 503 || status === 504) return 'bad_gateway';
+  if (status >= 500) return 'server_error';
+  return 'unexpected';
 }
 
 function describe(
-  failure: UpstreamFailure,
+  failure: 'status' | NoAnswerKind,
   route: string,
   status: number | undefined,
   messages: readonly string[],
   fieldErrors: Readonly<Record<string, readonly string[]>>,
+  cause: unknown,
 ): string {
-  if (failure === 'unreachable') return `upstream ${route} unreachable`;
-  if (failure === 'timeout') return `upstream ${route} timed out`;
+  const because = cause instanceof Error ? `: ${causeText(cause)}` : '';
+  if (failure === 'unreachable') return `upstream ${route} unreachable${because}`;
+  if (failure === 'timeout') return `upstream ${route} timed out${because}`;
   if (failure === 'throttled') return `upstream ${route} not sent: the gateway's rate limit is used up`;
   const texts = [...messages, ...Object.entries(fieldErrors).map(([field, list]) => `${field} ${list.join(', ')}`)];
   return `upstream ${route} answered ${status}${texts.length ? `: ${texts.join('; ')}` : ''}`;
+}
+
+/** undici's error and the system error under it: `fetch failed (connect ECONNREFUSED 127.0.0.1:1)`. */
+function causeText(cause: Error): string {
+  const code = (cause as NodeJS.ErrnoException).code;
+  const inner = cause.cause instanceof Error ? ` (${causeText(cause.cause)})` : '';
+  return `${cause.message}${code && !cause.message.includes(code) ? ` [${code}]` : ''}${inner}`;
 }
 
 function readErrorBody(body: unknown): { messages: string[]; fieldErrors: Record<string, string[]> } {

@@ -1,5 +1,5 @@
 import type { CallContext } from 'nice-grpc-common';
-import type { CallScope } from '../upstream/upstream-client';
+import type { CallScope } from '../upstream/interceptor';
 
 /** What gateway middleware adds to every call's context. */
 export interface GatewayCallContext {

@@ -1,0 +1,37 @@
+import { rethrowMapped } from '../errors/upstream-error-mapping';
+import type { Credential } from '../upstream/credential';
+import type { UpstreamResponse } from '../upstream/interceptor';
+import type { UpstreamCall } from '../upstream/route';
+import { UpstreamError } from '../upstream/upstream-error';
+import type { GatewayContext } from './call-context';
+import type { ServiceDeps } from './service-deps';
+
+export interface CallOptions {
+  /** Upstream field name → contract field path, for the BadRequest of a 422. */
+  fields?: Readonly<Record<string, string>>;
+  /** A 404 resolves to undefined (searches that answer 404 when nothing matches). */
+  notFoundIsEmpty?: boolean;
+}
+
+/**
+ * Sends one upstream request for a handler and maps a failure to the
+ * contract's errors. A token the upstream no longer knows (401) is dropped
+ * from the user-session cache so it is never handed out again.
+ */
+export async function callUpstream(deps: ServiceDeps, call: UpstreamCall, credential: Credential, context: GatewayContext, options: CallOptions & { notFoundIsEmpty: true }): Promise<UpstreamResponse | undefined>;
+export async function callUpstream(deps: ServiceDeps, call: UpstreamCall, credential: Credential, context: GatewayContext, options?: CallOptions): Promise<UpstreamResponse>;
+export async function callUpstream(
+  deps: ServiceDeps,
+  call: UpstreamCall,
+  credential: Credential,
+  context: GatewayContext,
+  options: CallOptions = {},
+): Promise<UpstreamResponse | undefined> {
+  try {
+    return await deps.upstream.send(call, credential, context.scope);
+  } catch (e) {
+    if (options.notFoundIsEmpty && e instanceof UpstreamError && e.kind === 'not_found') return undefined;
+    if (e instanceof UpstreamError && e.status === 401 && credential.kind === 'token') deps.userSessions?.dropToken(credential.token);
+    rethrowMapped(e, { credential: credential.kind, fields: options.fields });
+  }
+}

@@ -1,0 +1,69 @@
+import { Status } from 'nice-grpc-common';
+import { ErrorReason } from '../../clients/src/error-reasons';
+import { gatewayError } from '../errors/gateway-errors';
+import type { Credential } from '../upstream/credential';
+import type { GatewayContext } from './call-context';
+import { callerToken } from './caller-metadata';
+
+/** What authority an RPC needs upstream (docs/token-design.md). */
+export type TokenNeed =
+  /** The caller's `qb-token`; without one, UNAUTHENTICATED `TOKEN_REQUIRED`. */
+  | 'caller'
+  /** The caller's `qb-token`, else the gateway's shared application session. */
+  | 'callerOrApplication'
+  /** The caller's `qb-token`, else the API key as the account owner, else PERMISSION_DENIED `NEED_USER`. */
+  | 'callerOrOwner'
+  /** The API key as the account owner; without one, FAILED_PRECONDITION `API_KEY_REQUIRED`. */
+  | 'owner'
+  /** No token at all: the application's signature (`POST /session.json`). */
+  | 'signature';
+
+/** The one table of which credential each RPC uses. */
+export const tokenPolicy = {
+  CreateSession: 'signature',
+  GetSession: 'caller',
+  Login: 'caller',
+  Logout: 'caller',
+  DestroySession: 'caller',
+  CreateUser: 'callerOrApplication',
+  GetUser: 'callerOrApplication',
+  GetUsers: 'callerOrApplication',
+  FindUser: 'callerOrApplication',
+  ListUsers: 'callerOrApplication',
+  ResetPassword: 'callerOrApplication',
+  UpdateUser: 'callerOrOwner',
+  DeleteUser: 'callerOrOwner',
+  CreateUserToken: 'owner',
+} as const satisfies Record<string, TokenNeed>;
+
+/** An RPC of SessionService or UserService, by its method name. */
+export type Rpc = keyof typeof tokenPolicy;
+
+/** The credential `rpc` uses for this call, or the error saying what it lacks. */
+export function credentialFor(rpc: Rpc, context: GatewayContext, hasApiKey: boolean): Credential {
+  const need: TokenNeed = tokenPolicy[rpc];
+  if (need === 'signature') return { kind: 'signature' };
+  if (need === 'owner') {
+    if (hasApiKey) return { kind: 'apiKey' };
+    throw gatewayError(Status.FAILED_PRECONDITION, `${rpc} needs an API key configured on the gateway (QB_API_KEY)`, { reason: ErrorReason.API_KEY_REQUIRED });
+  }
+  const token = callerToken(context);
+  if (token !== undefined) return { kind: 'token', token };
+  if (need === 'callerOrApplication') return { kind: 'application' };
+  if (need === 'callerOrOwner' && hasApiKey) return { kind: 'apiKey' };
+  if (need === 'callerOrOwner') {
+    throw gatewayError(
+      Status.PERMISSION_DENIED,
+      `${rpc} needs the user's session token in the qb-token metadata (the gateway has no API key configured to act without one)`,
+      { reason: ErrorReason.NEED_USER },
+    );
+  }
+  throw gatewayError(Status.UNAUTHENTICATED, `${rpc} needs the session token in the qb-token metadata`, { reason: ErrorReason.TOKEN_REQUIRED });
+}
+
+/** The caller's token, for the RPCs whose need is `caller`. */
+export function callerTokenFor(rpc: Rpc, context: GatewayContext): string {
+  const credential = credentialFor(rpc, context, false);
+  if (credential.kind !== 'token') throw new Error(`${rpc} does not use the caller's token`);
+  return credential.token;
+}

@@ -1,0 +1,105 @@
+import type { UserFields } from '../../gen/quickblox/v1/user';
+import type {
+  CreateUserRequest,
+  CreateUserTokenRequest,
+  CreateUserTokenResponse,
+  DeleteUserRequest,
+  ResetPasswordRequest,
+  UpdateUserRequest,
+  UpdateUserResponse,
+} from '../../gen/quickblox/v1/user_service';
+import { invalidArgument, unsupported } from '../errors/gateway-errors';
+import { userFromJson } from '../mapping/user-from-json';
+import { connectyCubeOnlyFields, isWritableUserField, setUserFields, userFieldPaths, userParams } from '../mapping/user-params';
+import type { Credential } from '../upstream/credential';
+import type { Params } from '../upstream/form-encoding';
+import * as rules from '../validation/field-rules';
+import type { GatewayContext } from './call-context';
+import { callUpstream } from './call-upstream';
+import { checked } from './checked';
+import type { ServiceDeps } from './service-deps';
+import { credentialFor } from './token-policy';
+
+const emptyFields: UserFields = { tags: [] };
+
+export async function createUser(deps: ServiceDeps, request: CreateUserRequest, context: GatewayContext): Promise<UpdateUserResponse> {
+  const user = request.user ?? emptyFields;
+  rejectConnectyCubeOnly(setUserFields(user));
+  const params = checked((v) => {
+    if (user.login === undefined && user.email === undefined) v.push({ field: 'user', description: 'needs a login or an email' });
+    const fields = userParams(user, setUserFields(user), v);
+    rules.newPassword(v, 'password', request.password);
+    return fields;
+  });
+  const form: Params = [...params, ['user[password]', request.password]];
+  const credential = credentialFor('CreateUser', context, deps.upstream.hasApiKey);
+  const res = await callUpstream(deps, { ...deps.upstream.routes.createUser, form }, credential, context, { fields: userFieldPaths });
+  return { user: userFromJson(res.body) };
+}
+
+export async function updateUser(deps: ServiceDeps, request: UpdateUserRequest, context: GatewayContext): Promise<UpdateUserResponse> {
+  const v: rules.Violations = [];
+  rules.positiveId(v, 'id', request.id);
+  const user = request.user ?? emptyFields;
+  const mask = request.updateMask ?? [];
+  for (const path of mask) {
+    if (!isWritableUserField(path) && !(connectyCubeOnlyFields as readonly string[]).includes(path)) {
+      v.push({ field: 'update_mask', description: `"${path}" is not a field of UserFields` });
+    }
+  }
+  const names = mask.length ? mask : setUserFields(user);
+  rejectConnectyCubeOnly(names);
+  const params: (readonly [string, string])[] = [...userParams(user, names, v)];
+  const credential = credentialFor('UpdateUser', context, deps.upstream.hasApiKey);
+  params.push(...passwordChange(request, credential, v));
+  if (params.length === 0 && v.length === 0) v.push({ field: 'update_mask', description: 'names no field to change, and no field of user is set' });
+  if (v.length) throw invalidArgument(v);
+  const res = await callUpstream(deps, { ...deps.upstream.routes.updateUser(request.id), form: params }, credential, context, { fields: userFieldPaths });
+  return { user: userFromJson(res.body) };
+}
+
+/** The password parameters: the old password is needed when the user changes their own, not when the account owner does. */
+function passwordChange(request: UpdateUserRequest, credential: Credential, v: rules.Violations): Params {
+  if (request.password === undefined) {
+    if (request.oldPassword !== undefined) v.push({ field: 'password', description: 'is required with old_password' });
+    return [];
+  }
+  rules.newPassword(v, 'password', request.password);
+  const params: [string, string][] = [['user[password]', request.password]];
+  if (request.oldPassword !== undefined) params.push(['user[old_password]', request.oldPassword]);
+  else if (credential.kind === 'token') v.push({ field: 'old_password', description: "is required with password when acting with the user's own token" });
+  return params;
+}
+
+export async function deleteUser(deps: ServiceDeps, request: DeleteUserRequest, context: GatewayContext): Promise<void> {
+  const { target } = request;
+  if (!target) return checked((v) => rules.oneOf(v, 'target', false)) as never;
+  checked((v) => rules.positiveId(v, target.$case === 'id' ? 'id' : 'external_user_id', target.value));
+  const { routes } = deps.upstream;
+  const route = target.$case === 'id' ? routes.deleteUser(target.value) : routes.deleteUserByExternalId(target.value);
+  await callUpstream(deps, route, credentialFor('DeleteUser', context, deps.upstream.hasApiKey), context);
+}
+
+export async function resetPassword(deps: ServiceDeps, request: ResetPasswordRequest, context: GatewayContext): Promise<void> {
+  checked((v) => rules.email(v, 'email', request.email));
+  const call = { ...deps.upstream.routes.resetPassword, query: [['email', request.email]] as Params };
+  await callUpstream(deps, call, credentialFor('ResetPassword', context, deps.upstream.hasApiKey), context);
+}
+
+export async function createUserToken(deps: ServiceDeps, request: CreateUserTokenRequest, context: GatewayContext): Promise<CreateUserTokenResponse> {
+  const credential = credentialFor('CreateUserToken', context, deps.upstream.hasApiKey);
+  checked((v) => rules.positiveId(v, 'user_id', request.userId));
+  const res = await callUpstream(deps, deps.upstream.routes.createUserToken(request.userId), credential, context);
+  const body = res.body as { token?: unknown; expires_at?: unknown } | undefined;
+  const expiresAt = typeof body?.expires_at === 'string' ? Date.parse(body.expires_at) : Number.NaN;
+  return {
+    token: typeof body?.token === 'string' ? body.token : '',
+    // The upstream states the expiry on its own clock.
+    expiresAt: Number.isNaN(expiresAt) ? undefined : new Date(expiresAt - deps.upstream.clock.offsetMs()),
+  };
+}
+
+function rejectConnectyCubeOnly(names: readonly string[]): void {
+  const name = names.find((n) => (connectyCubeOnlyFields as readonly string[]).includes(n));
+  if (name) throw unsupported(`user.${name}`, 'this field is stored by ConnectyCube only, not by QuickBlox');
+}

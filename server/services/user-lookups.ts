@@ -1,0 +1,69 @@
+import { Status } from 'nice-grpc-common';
+import { ErrorReason } from '../../clients/src/error-reasons';
+import type { User } from '../../gen/quickblox/v1/user';
+import type { FindUserRequest, GetUserRequest, GetUsersRequest, GetUsersResponse } from '../../gen/quickblox/v1/user_service';
+import { gatewayError } from '../errors/gateway-errors';
+import { userFromJson, usersFromPage } from '../mapping/user-from-json';
+import type { Params } from '../upstream/form-encoding';
+import type { Route } from '../upstream/route';
+import * as rules from '../validation/field-rules';
+import type { GatewayContext } from './call-context';
+import { callUpstream } from './call-upstream';
+import { checked } from './checked';
+import type { ServiceDeps } from './service-deps';
+import { credentialFor, type Rpc } from './token-policy';
+
+type FindKey = NonNullable<FindUserRequest['key']>;
+
+/** How FindUser looks a user up by each kind of key: the check of the key and the request it becomes. */
+const lookups: { [K in FindKey['$case']]: (v: rules.Violations, value: Extract<FindKey, { $case: K }>['value'], deps: ServiceDeps) => Lookup } = {
+  login: (v, login, { upstream }) => (rules.login(v, 'login', login), { route: upstream.routes.userByLogin, query: [['login', login]] }),
+  email: (v, email, { upstream }) => (rules.email(v, 'email', email), { route: upstream.routes.userByEmail, query: [['email', email]] }),
+  // A page of the users with this phone (phone numbers need not be unique): the first one, or NOT_FOUND.
+  phone: (v, phone, { upstream }) => (rules.text(v, 'phone', phone, 1, 32), { route: upstream.routes.usersByPhone, query: [['phone', phone], ['per_page', '1']], firstOfPage: true }),
+  facebookId: (v, id, { upstream }) => (rules.text(v, 'facebook_id', id, 1, 64), { route: upstream.routes.userByFacebookId, query: [['facebook_id', id]] }),
+  twitterId: (v, id, { upstream }) => (rules.text(v, 'twitter_id', id, 1, 64), { route: upstream.routes.userByTwitterId, query: [['twitter_id', id]] }),
+  externalUserId: (v, id, { upstream }) => (rules.positiveId(v, 'external_user_id', id), { route: upstream.routes.userByExternalId(id) }),
+};
+
+interface Lookup {
+  route: Route;
+  query?: Params;
+  /** The answer is a page of users, not one. */
+  firstOfPage?: boolean;
+}
+
+export async function getUser(deps: ServiceDeps, request: GetUserRequest, context: GatewayContext): Promise<{ user: User }> {
+  checked((v) => rules.positiveId(v, 'id', request.id));
+  return { user: await lookUp(deps, 'GetUser', { route: deps.upstream.routes.userById(request.id) }, context) };
+}
+
+export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, context: GatewayContext): Promise<GetUsersResponse> {
+  checked((v) => {
+    if (request.ids.length === 0 || request.ids.length > 100) v.push({ field: 'ids', description: 'must have 1 to 100 ids' });
+    request.ids.forEach((id, i) => rules.positiveId(v, `ids[${i}]`, id));
+  });
+  const unique = [...new Set(request.ids.map(String))];
+  const query: Params = [
+    ['filter[]', `number id in ${unique.join(',')}`],
+    ['per_page', '100'],
+  ];
+  const res = await callUpstream(deps, { ...deps.upstream.routes.listUsers, query }, credentialFor('GetUsers', context, deps.upstream.hasApiKey), context);
+  const byId = new Map(usersFromPage(res.body).map((u) => [u.id, u]));
+  return { users: request.ids.flatMap((id) => byId.get(id) ?? []) };
+}
+
+export async function findUser(deps: ServiceDeps, request: FindUserRequest, context: GatewayContext): Promise<{ user: User }> {
+  const { key } = request;
+  if (!key) return checked((v) => rules.oneOf(v, 'key', false)) as never;
+  const lookup = checked((v) => (lookups[key.$case] as (v: rules.Violations, value: unknown, deps: ServiceDeps) => Lookup)(v, key.value, deps));
+  return { user: await lookUp(deps, 'FindUser', lookup, context) };
+}
+
+async function lookUp(deps: ServiceDeps, rpc: Rpc, lookup: Lookup, context: GatewayContext): Promise<User> {
+  const res = await callUpstream(deps, { ...lookup.route, query: lookup.query }, credentialFor(rpc, context, deps.upstream.hasApiKey), context);
+  if (!lookup.firstOfPage) return userFromJson(res.body);
+  const first = usersFromPage(res.body)[0];
+  if (!first) throw gatewayError(Status.NOT_FOUND, 'no user has this phone number', { reason: ErrorReason.USER_NOT_FOUND });
+  return first;
+}

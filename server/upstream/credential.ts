@@ -1,0 +1,14 @@
+/**
+ * Which authority an upstream request carries. The token policy
+ * (services/token-policy.ts) decides it per RPC; the pipeline turns it into
+ * headers or a signature.
+ */
+export type Credential =
+  /** A session token the caller supplied (`qb-token`). */
+  | { kind: 'token'; token: string }
+  /** The gateway's own application session. */
+  | { kind: 'application' }
+  /** The server API key: the account owner, who may read and change any user. */
+  | { kind: 'apiKey' }
+  /** No token: the application's signature over the request (`POST /session.json`). */
+  | { kind: 'signature' };

@@ -1,0 +1,68 @@
+import type { HttpMethod, Route } from './route';
+
+type Id = bigint | number | string;
+
+/**
+ * Every REST endpoint the gateway calls, by what it does. Services take their
+ * routes from here, so the template that metrics, logs and traces show is
+ * always the one the path was built from.
+ */
+export interface RouteTable {
+  createSession: Route;
+  getSession: Route;
+  destroySession: Route;
+  login: Route;
+  logout: Route;
+  createUser: Route;
+  listUsers: Route;
+  usersByFullName: Route;
+  usersByTags: Route;
+  usersByPhone: Route;
+  userByLogin: Route;
+  userByEmail: Route;
+  userByFacebookId: Route;
+  userByTwitterId: Route;
+  userById(id: Id): Route;
+  userByExternalId(id: Id): Route;
+  updateUser(id: Id): Route;
+  deleteUser(id: Id): Route;
+  deleteUserByExternalId(id: Id): Route;
+  resetPassword: Route;
+  createUserToken(userId: Id): Route;
+}
+
+/** A route with no parameter in its path: one object, built once. */
+function fixed(method: HttpMethod, route: string, resource: Route['resource']): Route {
+  return Object.freeze({ method, route, path: route, resource });
+}
+
+/** A route with one `{id}` in its path. */
+function byId(method: HttpMethod, route: string): (id: Id) => Route {
+  const [before, after] = route.split('{id}') as [string, string];
+  return (id) => ({ method, route, path: `${before}${id}${after}`, resource: 'user' });
+}
+
+/** QuickBlox's routes (docs/upstream-notes.md). */
+export const quickbloxRoutes: RouteTable = {
+  createSession: fixed('POST', '/session.json', 'session'),
+  getSession: fixed('GET', '/session.json', 'session'),
+  destroySession: fixed('DELETE', '/session.json', 'session'),
+  login: fixed('POST', '/login.json', 'session'),
+  logout: fixed('DELETE', '/login.json', 'session'),
+  createUser: fixed('POST', '/users.json', 'user'),
+  listUsers: fixed('GET', '/users.json', 'user'),
+  usersByFullName: fixed('GET', '/users/by_full_name.json', 'user'),
+  usersByTags: fixed('GET', '/users/by_tags.json', 'user'),
+  usersByPhone: fixed('GET', '/users/phone.json', 'user'),
+  userByLogin: fixed('GET', '/users/by_login.json', 'user'),
+  userByEmail: fixed('GET', '/users/by_email.json', 'user'),
+  userByFacebookId: fixed('GET', '/users/by_facebook_id.json', 'user'),
+  userByTwitterId: fixed('GET', '/users/by_twitter_id.json', 'user'),
+  userById: byId('GET', '/users/{id}.json'),
+  userByExternalId: byId('GET', '/users/external/{id}.json'),
+  updateUser: byId('PUT', '/users/{id}.json'),
+  deleteUser: byId('DELETE', '/users/{id}.json'),
+  deleteUserByExternalId: byId('DELETE', '/users/external/{id}.json'),
+  resetPassword: fixed('GET', '/users/password/reset.json', 'user'),
+  createUserToken: byId('POST', '/users/{id}/tokens'),
+};

@@ -1,0 +1,20 @@
+import type { Params } from './form-encoding';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One REST endpoint as a request names it: built by the route table, read by metrics, logs, traces and errors. */
+export interface Route {
+  method: HttpMethod;
+  /** The route template (`/users/{id}.json`): the only form logs, metric labels and span names see. */
+  route: string;
+  /** The concrete path, without query. */
+  path: string;
+  /** What the path names, so a 404 can say what was not found. */
+  resource: 'session' | 'user';
+}
+
+/** One REST request, before authentication. */
+export interface UpstreamCall extends Route {
+  query?: Params;
+  form?: Params;
+}
