@@ -1,4 +1,5 @@
 import { ClientError, Status } from 'nice-grpc-common';
+import { ErrorReason } from './error-reasons';
 
 /** A bad request field, named by its path in the request (`user.login`). */
 export interface FieldViolation {
@@ -44,11 +45,11 @@ export class GatewayError extends ClientError implements GatewayErrorDetails {
 
   /** The `qb-token` session expired or was destroyed: create a new session. */
   isSessionExpired(): boolean {
-    return this.reason === 'SESSION_EXPIRED';
+    return this.reason === ErrorReason.SESSION_EXPIRED;
   }
   /** Wrong login, email, password or provider token. */
   isBadCredentials(): boolean {
-    return this.reason === 'BAD_CREDENTIALS';
+    return this.reason === ErrorReason.BAD_CREDENTIALS;
   }
   isNotFound(): boolean {
     return this.code === Status.NOT_FOUND;
@@ -67,7 +68,7 @@ export class GatewayError extends ClientError implements GatewayErrorDetails {
   }
   /** The QuickBlox rate limit: wait `retryDelayMs`. */
   isRateLimited(): boolean {
-    return this.reason === 'RATE_LIMITED';
+    return this.reason === ErrorReason.RATE_LIMITED;
   }
   /** Worth trying again later: the gateway or the upstream is unavailable, or rate limited. */
   isRetryable(): boolean {

@@ -1,5 +1,6 @@
 export { createGatewayClient, type GatewayCallOptions, type GatewayClient, type GatewayClientOptions, type RetrySettings } from './gateway-client';
 export type { GatewayCredentials } from './channel-credentials';
+export { ErrorReason, takenReason } from './error-reasons';
 export { GatewayError, type FieldViolation, type GatewayErrorDetails } from './gateway-error';
 export { tokenMetadataKey, withToken } from './token';
 export { UserSession } from './user-session';

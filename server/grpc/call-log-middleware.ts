@@ -1,6 +1,7 @@
 import { isAbortError } from 'abort-controller-x';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc-common';
 import type { Logger } from '../logging/logger';
+import { UpstreamError } from '../upstream/upstream-error';
 import type { GatewayCallContext } from '../services/call-context';
 
 /** Probes and tooling: every few seconds from Kubernetes, so they log at debug when they succeed. */
@@ -11,7 +12,7 @@ function quiet(path: string): boolean {
 /**
  * Opens each call's scope (its cancellation signal, its count of upstream
  * requests) and writes one log line when the call ends: method, status,
- * duration, upstream requests. Requests and metadata are never logged.
+ * duration, upstream requests, and why the upstream gave no answer if it did not. Requests and metadata are never logged.
  */
 export function callLogMiddleware(logger: Logger): ServerMiddleware<GatewayCallContext> {
   // The line is built right here from the method, the status and numbers, so
@@ -22,12 +23,15 @@ export function callLogMiddleware(logger: Logger): ServerMiddleware<GatewayCallC
     const started = performance.now();
     let code = Status.OK;
     let message: string | undefined;
+    let cause: string | undefined;
     try {
       return yield* call.next(call.request, { ...context, scope });
     } catch (e) {
       if (e instanceof ServerError) {
         code = e.code;
         message = e.details;
+        // Why the upstream gave no answer (ECONNREFUSED, ENOTFOUND, a TLS failure): what the operator needs.
+        if (e.cause instanceof UpstreamError && !e.cause.answered) cause = e.cause.message;
       } else {
         code = isAbortError(e) ? Status.CANCELLED : Status.UNKNOWN;
       }
@@ -39,6 +43,7 @@ export function callLogMiddleware(logger: Logger): ServerMiddleware<GatewayCallC
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         upstreamRequests: scope.upstreamRequests,
         ...(message === undefined ? {} : { message }),
+        ...(cause === undefined ? {} : { cause }),
       };
       if (code === Status.OK && quiet(call.method.path)) callLogger.debug(line, 'call');
       else if (code === Status.OK || code === Status.CANCELLED) callLogger.info(line, 'call');

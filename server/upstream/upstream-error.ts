@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 /**
  * Why an upstream request did not succeed, read once from the answer (or its
  * absence) so that no later layer reads message text again.
@@ -126,7 +128,7 @@ function describe(
   fieldErrors: Readonly<Record<string, readonly string[]>>,
   cause: unknown,
 ): string {
-  const because = cause instanceof Error ? `: ${causeText(cause)}` : '';
+  const because = isError(cause) ? `: ${causeText(cause)}` : '';
   if (failure === 'unreachable') return `upstream ${route} unreachable${because}`;
   if (failure === 'timeout') return `upstream ${route} timed out${because}`;
   if (failure === 'throttled') return `upstream ${route} not sent: the gateway's rate limit is used up`;
@@ -137,8 +139,13 @@ function describe(
 /** undici's error and the system error under it: `fetch failed (connect ECONNREFUSED 127.0.0.1:1)`. */
 function causeText(cause: Error): string {
   const code = (cause as NodeJS.ErrnoException).code;
-  const inner = cause.cause instanceof Error ? ` (${causeText(cause.cause)})` : '';
+  const inner = isError(cause.cause) ? ` (${causeText(cause.cause)})` : '';
   return `${cause.message}${code && !cause.message.includes(code) ? ` [${code}]` : ''}${inner}`;
+}
+
+/** Errors from Node's own modules may come from another realm (a test sandbox), where `instanceof Error` fails. */
+function isError(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
 }
 
 function readErrorBody(body: unknown): { messages: string[]; fieldErrors: Record<string, string[]> } {

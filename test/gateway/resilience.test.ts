@@ -194,6 +194,9 @@ describe("the gateway's own misconfiguration", () => {
     const stack = await startStack({ env: { QB_API_ENDPOINT: 'http://127.0.0.1:9' } });
     try {
       await expectError(stack.users.getUser({ id: 1n }), { code: Status.UNAVAILABLE, reason: 'UPSTREAM_UNAVAILABLE' });
+      // The operator reads the system's reason, not only "unreachable".
+      const line = stack.logs.map((l) => JSON.parse(l)).find((l) => l.method === '/quickblox.v1.UserService/GetUser');
+      expect(line.cause).toMatch(/^upstream \/session\.json unreachable: .*ECONNREFUSED/);
     } finally {
       await stack.close();
     }
