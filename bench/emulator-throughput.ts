@@ -9,9 +9,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
-import { demoApplication } from '../emulator/demo';
-import { startEmulator } from '../emulator/server';
-import { sign } from '../server/upstream/signing';
+import { demoApplication, startEmulator } from '../emulator';
+import { sign } from '../server';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });

@@ -2,7 +2,7 @@
 // GetUser answers a fixed user at once — the same messages as the gateway's
 // GetUser, with no middleware and no upstream. Prints {"port": n}.
 import { createServer } from 'nice-grpc';
-import { UserServiceDefinition, type UserServiceImplementation } from '../../gen/quickblox/v1/user_service';
+import { UserServiceDefinition, type UserServiceImplementation } from '../../gen/index.quickblox.v1';
 
 const user = {
   id: 96752798n,

@@ -4,8 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoApplication } from '../../emulator/demo';
-import { startEmulator } from '../../emulator/server';
+import { demoApplication, startEmulator } from '../../emulator';
 
 async function main(): Promise<void> {
   const emulator = await startEmulator({ applications: [structuredClone(demoApplication)], host: '127.0.0.1', port: 0, httpsPort: 0, rateLimitPerSecond: 0 });

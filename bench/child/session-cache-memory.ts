@@ -3,7 +3,7 @@
 // (a 40-hex token, dates, ids; the key an HMAC of caller and credentials),
 // between two full garbage collections. Prints {"entries", "bytesPerEntry"}.
 import { randomBytes } from 'node:crypto';
-import { createUserSessionCache } from '../../server/sessions/user-session-cache';
+import { createUserSessionCache } from '../../server';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { demoApplication as app } from '../../emulator/demo';
+import { demoApplication as app } from '../../emulator';
 import { freePort, startLoggingChild } from './processes';
 
 /** What bench/child/emulator-server prints. */

@@ -1,6 +1,6 @@
 import { ClientError, Metadata, type ClientMiddleware } from 'nice-grpc-common';
-import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/google/rpc/error_details';
-import { Status as RpcStatus } from '../../gen/google/rpc/status';
+import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/index.google.rpc';
+import { Status as RpcStatus } from '../../gen/index.google.rpc';
 import { GatewayError, type GatewayErrorDetails } from './gateway-error';
 
 const detailsKey = 'grpc-status-details-bin';

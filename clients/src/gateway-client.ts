@@ -1,8 +1,8 @@
 import { createClientFactory, Metadata, Status, type CallOptions, type Client, type ClientMiddleware } from 'nice-grpc';
 import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middleware-deadline';
 import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
-import { SessionServiceDefinition } from '../../gen/quickblox/v1/session_service';
-import { UserServiceDefinition } from '../../gen/quickblox/v1/user_service';
+import { SessionServiceDefinition } from '../../gen/index.quickblox.v1';
+import { UserServiceDefinition } from '../../gen/index.quickblox.v1';
 import { acquireChannel } from './channel-pool';
 import { channelCredentials, type GatewayCredentials } from './channel-credentials';
 import { errorMiddleware } from './error-middleware';

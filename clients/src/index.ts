@@ -15,9 +15,9 @@ export {
   SocialProvider,
   SocialToken,
   UserCredentials,
-} from '../../gen/quickblox/v1/session';
-export { User, UserFields } from '../../gen/quickblox/v1/user';
-export { FilterOperator, SortDirection, UserField, UserFilter, UserOrder } from '../../gen/quickblox/v1/user_query';
+} from '../../gen/index.quickblox.v1';
+export { User, UserFields } from '../../gen/index.quickblox.v1';
+export { FilterOperator, SortDirection, UserField, UserFilter, UserOrder } from '../../gen/index.quickblox.v1';
 export {
   CreateSessionRequest,
   CreateSessionResponse,
@@ -28,7 +28,7 @@ export {
   LoginResponse,
   LogoutRequest,
   SessionServiceDefinition,
-} from '../../gen/quickblox/v1/session_service';
+} from '../../gen/index.quickblox.v1';
 export {
   CreateUserRequest,
   CreateUserResponse,
@@ -49,5 +49,5 @@ export {
   UserFilterQuery,
   UserServiceDefinition,
   UserTagsQuery,
-} from '../../gen/quickblox/v1/user_service';
+} from '../../gen/index.quickblox.v1';
 export { Status } from 'nice-grpc-common';

@@ -1,4 +1,4 @@
-import type { UserCredentials } from '../../gen/quickblox/v1/session';
+import type { UserCredentials } from '../../gen/index.quickblox.v1';
 import type { GatewayCallOptions, GatewayClient } from './gateway-client';
 import { GatewayError } from './gateway-error';
 

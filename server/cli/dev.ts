@@ -1,5 +1,4 @@
-import { demoApplication } from '../../emulator/demo';
-import { startEmulator } from '../../emulator/server';
+import { demoApplication, startEmulator } from '../../emulator';
 import { startGateway, type Gateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
 import { startTracing } from '../tracing/tracing';

@@ -1,6 +1,6 @@
 import { ServerError, Status } from 'nice-grpc-common';
 import { AbortError } from 'abort-controller-x';
-import { HealthCheckResponse_ServingStatus as ServingStatus, type HealthServiceImplementation } from '../../gen/grpc/health/v1/health';
+import { HealthCheckResponse_ServingStatus as ServingStatus, type HealthServiceImplementation } from '../../gen/index.grpc.health.v1';
 import type { Readiness } from '../readiness';
 
 /**

@@ -1,4 +1,4 @@
-import { SocialProvider, type UserCredentials } from '../../gen/quickblox/v1/session';
+import { SocialProvider, type UserCredentials } from '../../gen/index.quickblox.v1';
 import { unsupported } from '../errors/gateway-errors';
 import type { Params } from '../upstream/form-encoding';
 import * as rules from '../validation/field-rules';

@@ -1,4 +1,4 @@
-import type { Session } from '../../gen/quickblox/v1/session';
+import type { Session } from '../../gen/index.quickblox.v1';
 import { date, int64, str } from './user-from-json';
 
 /**

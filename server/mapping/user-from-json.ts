@@ -1,4 +1,4 @@
-import type { User } from '../../gen/quickblox/v1/user';
+import type { User } from '../../gen/index.quickblox.v1';
 
 /** A user object as the REST API returns it (reference §5.1); any field may be missing or null. */
 type UserJson = Record<string, unknown>;

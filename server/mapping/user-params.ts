@@ -1,4 +1,4 @@
-import type { UserFields } from '../../gen/quickblox/v1/user';
+import type { UserFields } from '../../gen/index.quickblox.v1';
 import type { Params } from '../upstream/form-encoding';
 import * as rules from '../validation/field-rules';
 

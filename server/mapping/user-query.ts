@@ -1,4 +1,4 @@
-import { FilterOperator, SortDirection, UserField, type UserFilter, type UserOrder } from '../../gen/quickblox/v1/user_query';
+import { FilterOperator, SortDirection, UserField, type UserFilter, type UserOrder } from '../../gen/index.quickblox.v1';
 import type { Params } from '../upstream/form-encoding';
 import type { Violations } from '../validation/field-rules';
 

@@ -1,4 +1,4 @@
-import type { ListUsersRequest, ListUsersResponse } from '../../gen/quickblox/v1/user_service';
+import type { ListUsersRequest, ListUsersResponse } from '../../gen/index.quickblox.v1';
 import { filterParams, orderParams } from '../mapping/user-query';
 import { usersFromPage } from '../mapping/user-from-json';
 import type { Params } from '../upstream/form-encoding';

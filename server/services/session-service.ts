@@ -1,11 +1,11 @@
-import type { Session } from '../../gen/quickblox/v1/session';
+import type { Session } from '../../gen/index.quickblox.v1';
 import type {
   CreateSessionRequest,
   CreateSessionResponse,
   LoginRequest,
   LoginResponse,
   SessionServiceImplementation,
-} from '../../gen/quickblox/v1/session_service';
+} from '../../gen/index.quickblox.v1';
 import { invalidArgument, unsupported } from '../errors/gateway-errors';
 import { rethrowMapped } from '../errors/upstream-error-mapping';
 import { credentialParams } from '../mapping/credential-params';

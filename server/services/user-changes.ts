@@ -1,4 +1,4 @@
-import type { UserFields } from '../../gen/quickblox/v1/user';
+import type { UserFields } from '../../gen/index.quickblox.v1';
 import type {
   CreateUserRequest,
   CreateUserTokenRequest,
@@ -7,7 +7,7 @@ import type {
   ResetPasswordRequest,
   UpdateUserRequest,
   UpdateUserResponse,
-} from '../../gen/quickblox/v1/user_service';
+} from '../../gen/index.quickblox.v1';
 import { invalidArgument, unsupported } from '../errors/gateway-errors';
 import { userFromJson } from '../mapping/user-from-json';
 import { connectyCubeOnlyFields, isWritableUserField, setUserFields, userFieldPaths, userParams } from '../mapping/user-params';

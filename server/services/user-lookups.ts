@@ -1,7 +1,7 @@
 import { Status } from 'nice-grpc-common';
 import { ErrorReason } from '../../clients/src/error-reasons';
-import type { User } from '../../gen/quickblox/v1/user';
-import type { FindUserRequest, GetUserRequest, GetUsersRequest, GetUsersResponse } from '../../gen/quickblox/v1/user_service';
+import type { User } from '../../gen/index.quickblox.v1';
+import type { FindUserRequest, GetUserRequest, GetUsersRequest, GetUsersResponse } from '../../gen/index.quickblox.v1';
 import { gatewayError } from '../errors/gateway-errors';
 import { userFromJson, usersFromPage } from '../mapping/user-from-json';
 import type { Params } from '../upstream/form-encoding';

@@ -1,4 +1,4 @@
-import type { UserServiceImplementation } from '../../gen/quickblox/v1/user_service';
+import type { UserServiceImplementation } from '../../gen/index.quickblox.v1';
 import type { GatewayCallContext } from './call-context';
 import { listUsers } from './list-users';
 import type { ServiceDeps } from './service-deps';

@@ -2,7 +2,7 @@
 // a message has a oneof, there is one sample per alternative, so that every
 // field of every message is exercised by some sample (the coverage test
 // checks that against the descriptor set).
-import type { MessageFns as SessionFns } from '../../gen/quickblox/v1/session';
+import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import {
   CustomIdentityToken,
   EmailPassword,
@@ -19,8 +19,26 @@ import { User, UserFields } from '../../gen/quickblox/v1/user';
 import { FilterOperator, SortDirection, UserField, UserFilter, UserOrder } from '../../gen/quickblox/v1/user_query';
 import * as users from '../../gen/quickblox/v1/user_service';
 
-type Fns<T> = SessionFns<T>;
-type Partial<T> = Parameters<Fns<T>['fromPartial']>[0];
+// ts-proto's own codec and partial types, which it keeps private when it writes index files.
+type Builtin = Date | ((...args: never[]) => unknown) | Uint8Array | string | number | boolean | bigint | undefined;
+type Partial<T> = T extends bigint
+  ? string | number | bigint
+  : T extends Builtin
+    ? T
+    : T extends Array<infer U>
+      ? Array<Partial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: Partial<T['value']> }
+        : T extends object
+          ? { [K in keyof T]?: Partial<T[K]> }
+          : T;
+interface Fns<T> {
+  encode(message: T, writer?: BinaryWriter): BinaryWriter;
+  decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: unknown): T;
+  toJSON(message: T): unknown;
+  fromPartial(object: Partial<T>): T;
+}
 
 export interface Fixture {
   /** Fully qualified proto name, e.g. `quickblox.v1.User`. */

@@ -11,10 +11,6 @@ import { Timestamp } from "../../google/protobuf/timestamp";
 import { GuestUser, Session, UserCredentials } from "./session";
 import { User } from "./user";
 
-export const protobufPackage = "quickblox.v1";
-
-export const protobufFileName = "quickblox/v1/session_service.proto";
-
 /** Request of CreateSession. */
 export interface CreateSessionRequest {
   /**
@@ -902,7 +898,7 @@ export interface SessionServiceClient<CallOptionsExt = {}> {
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
-export type DeepPartial<T> = T extends bigint ? string | number | bigint
+type DeepPartial<T> = T extends bigint ? string | number | bigint
   : T extends Builtin ? T : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
@@ -935,7 +931,7 @@ function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
 
-export interface MessageFns<T> {
+interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;

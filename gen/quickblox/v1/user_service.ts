@@ -12,10 +12,6 @@ import { Timestamp } from "../../google/protobuf/timestamp";
 import { User, UserFields } from "./user";
 import { UserFilter, UserOrder } from "./user_query";
 
-export const protobufPackage = "quickblox.v1";
-
-export const protobufFileName = "quickblox/v1/user_service.proto";
-
 /** Request of CreateUser. */
 export interface CreateUserRequest {
   /** The new user's fields. A login or an email is required. */
@@ -2255,7 +2251,7 @@ export interface UserServiceClient<CallOptionsExt = {}> {
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
-export type DeepPartial<T> = T extends bigint ? string | number | bigint
+type DeepPartial<T> = T extends bigint ? string | number | bigint
   : T extends Builtin ? T : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
@@ -2288,7 +2284,7 @@ function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
 
-export interface MessageFns<T> {
+interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
