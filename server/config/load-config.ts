@@ -2,33 +2,6 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { GatewayConfig } from './gateway-config';
 
-/**
- * The environment variables the gateway reads, with their defaults: one table
- * that `--help`, the README and the validation below all follow.
- */
-export const environmentVariables = [
-  ['QB_APPLICATION_ID', 'QuickBlox application id (required)', undefined],
-  ['QB_AUTH_KEY', 'application auth key (required)', undefined],
-  ['QB_AUTH_SECRET', 'application auth secret (required; never logged)', undefined],
-  ['QB_API_ENDPOINT', 'REST API origin', 'https://api.quickblox.com'],
-  ['QB_API_KEY', 'server API key: writes without a user token, CreateUserToken (optional; never logged)', undefined],
-  ['QB_API_CA_FILE', 'PEM file of extra certificate authorities to trust for the endpoint (optional)', undefined],
-  ['QB_SIGNATURE_HASH', 'session request signature: sha1 or sha256', 'sha1'],
-  ['QB_UPSTREAM_TIMEOUT_MS', 'longest one upstream request may take, in ms', '10000'],
-  ['QB_UPSTREAM_CONNECTIONS', 'keep-alive connections to the upstream at most', '32'],
-  ['QB_RATE_LIMIT', "requests per second the gateway sends upstream at most (the plan's limit: 80, 120, 160; 0: no limit)", '0'],
-  ['QB_RATE_LIMIT_MAX_WAIT_MS', 'longest a request waits for the rate limit before RESOURCE_EXHAUSTED, in ms', '1000'],
-  ['QB_REUSE_USER_SESSIONS', 'true: identical CreateSession calls of one caller share a live session', 'false'],
-  ['GRPC_HOST', 'address the gRPC server binds', '0.0.0.0'],
-  ['GRPC_PORT', 'gRPC port (0: any free port)', '50051'],
-  ['GRPC_TLS_CERT_FILE', 'PEM certificate chain: serve gRPC over TLS (with GRPC_TLS_KEY_FILE)', undefined],
-  ['GRPC_TLS_KEY_FILE', 'PEM private key of GRPC_TLS_CERT_FILE (never logged)', undefined],
-  ['GRPC_TLS_CLIENT_CA_FILE', 'PEM CA: require client certificates it signed (mutual TLS)', undefined],
-  ['METRICS_PORT', 'HTTP port of /metrics, /healthz, /readyz (0: any free port)', '9464'],
-  ['SHUTDOWN_GRACE_MS', 'how long in-flight calls may finish after SIGTERM, in ms', '10000'],
-  ['LOG_LEVEL', 'fatal, error, warn, info, debug, trace or silent', 'info'],
-] as const satisfies readonly (readonly [string, string, string | undefined])[];
-
 /** Raised when the environment cannot configure a gateway; each line names a variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -58,35 +31,60 @@ const origin = z
   .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL such as https://api.quickblox.com')
   .refine((v) => ['', '/'].includes(new URL(v).pathname), 'must be an origin without a path, e.g. https://api.quickblox.com')
   .transform((v) => new URL(v).origin);
+const path = z.string().trim().min(1).optional();
 const secretText = (what: string) =>
   required(what).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (check for a stray quote or newline)');
 
-const schema = z.object({
-  QB_APPLICATION_ID: required('the numeric application id from the QuickBlox dashboard').pipe(integer(1, 2 ** 31 - 1)),
-  QB_AUTH_KEY: secretText('the application auth key'),
-  QB_AUTH_SECRET: secretText('the application auth secret'),
-  QB_API_ENDPOINT: origin.default('https://api.quickblox.com'),
-  QB_API_KEY: secretText('the server API key').optional(),
-  QB_API_CA_FILE: z.string().trim().min(1).optional(),
-  QB_SIGNATURE_HASH: z.enum(['sha1', 'sha256'], { error: 'must be sha1 or sha256' }).default('sha1'),
-  QB_UPSTREAM_TIMEOUT_MS: integer(100, 600_000).default(10_000),
-  QB_UPSTREAM_CONNECTIONS: integer(1, 4096).default(32),
-  QB_RATE_LIMIT: integer(0, 100_000).default(0),
-  QB_RATE_LIMIT_MAX_WAIT_MS: integer(0, 60_000).default(1000),
-  QB_REUSE_USER_SESSIONS: boolean.default(false),
-  GRPC_HOST: z.string().trim().min(1).default('0.0.0.0'),
-  GRPC_PORT: port.default(50051),
-  GRPC_TLS_CERT_FILE: z.string().trim().min(1).optional(),
-  GRPC_TLS_KEY_FILE: z.string().trim().min(1).optional(),
-  GRPC_TLS_CLIENT_CA_FILE: z.string().trim().min(1).optional(),
-  METRICS_PORT: port.default(9464),
-  SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
-});
+/** One environment variable: what `--help` and the README say of it, its default, and how it is read. */
+interface Variable {
+  description: string;
+  /** The value an unset variable takes, as it would be written in the environment. */
+  default?: string;
+  schema: z.ZodType<unknown, string | undefined>;
+}
+
+/**
+ * Every environment variable the gateway reads, written once: `--help` prints
+ * this table, a test holds the README's table to it, and `loadConfig` applies
+ * these defaults before it validates.
+ */
+export const variables = {
+  QB_APPLICATION_ID: { description: 'QuickBlox application id (required)', schema: required('the numeric application id from the QuickBlox dashboard').pipe(integer(1, 2 ** 31 - 1)) },
+  QB_AUTH_KEY: { description: 'application auth key (required)', schema: secretText('the application auth key') },
+  QB_AUTH_SECRET: { description: 'application auth secret (required; never logged)', schema: secretText('the application auth secret') },
+  QB_API_ENDPOINT: { description: 'REST API origin', default: 'https://api.quickblox.com', schema: origin },
+  QB_API_KEY: { description: 'server API key: writes without a user token, CreateUserToken (optional; never logged)', schema: secretText('the server API key').optional() },
+  QB_API_CA_FILE: { description: 'PEM file of extra certificate authorities to trust for the endpoint (optional)', schema: path },
+  QB_SIGNATURE_HASH: { description: 'session request signature: sha1 or sha256', default: 'sha1', schema: z.enum(['sha1', 'sha256'], { error: 'must be sha1 or sha256' }) },
+  QB_UPSTREAM_TIMEOUT_MS: { description: 'longest one upstream request may take, in ms', default: '10000', schema: integer(100, 600_000) },
+  QB_UPSTREAM_CONNECTIONS: { description: 'keep-alive connections to the upstream at most', default: '32', schema: integer(1, 4096) },
+  QB_RATE_LIMIT: { description: "requests per second the gateway sends upstream at most (the plan's limit: 80, 120, 160; 0: no limit)", default: '0', schema: integer(0, 100_000) },
+  QB_RATE_LIMIT_MAX_WAIT_MS: { description: 'longest a request waits for the rate limit before RESOURCE_EXHAUSTED, in ms', default: '1000', schema: integer(0, 60_000) },
+  QB_REUSE_USER_SESSIONS: { description: 'true: identical CreateSession calls of one caller share a live session', default: 'false', schema: boolean },
+  GRPC_HOST: { description: 'address the gRPC server binds', default: '0.0.0.0', schema: z.string().trim().min(1) },
+  GRPC_PORT: { description: 'gRPC port (0: any free port)', default: '50051', schema: port },
+  GRPC_TLS_CERT_FILE: { description: 'PEM certificate chain: serve gRPC over TLS (with GRPC_TLS_KEY_FILE)', schema: path },
+  GRPC_TLS_KEY_FILE: { description: 'PEM private key of GRPC_TLS_CERT_FILE (never logged)', schema: path },
+  GRPC_TLS_CLIENT_CA_FILE: { description: 'PEM CA: require client certificates it signed (mutual TLS)', schema: path },
+  METRICS_PORT: { description: 'HTTP port of /metrics, /healthz, /readyz (0: any free port)', default: '9464', schema: port },
+  SHUTDOWN_GRACE_MS: { description: 'how long in-flight calls may finish after SIGTERM, in ms', default: '10000', schema: integer(0, 600_000) },
+  LOG_LEVEL: {
+    description: 'fatal, error, warn, info, debug, trace or silent',
+    default: 'info',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }),
+  },
+} satisfies Record<string, Variable>;
+
+type Variables = typeof variables;
+
+/** The variables as `[name, description, default]` rows, in the table's order. */
+export const environmentVariables: readonly (readonly [string, string, string | undefined])[] = Object.entries(variables).map(([name, v]: [string, Variable]) => [
+  name,
+  v.description,
+  v.default,
+]);
+
+const schema = z.object(Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, v.schema])) as { [K in keyof Variables]: Variables[K]['schema'] });
 
 /**
  * Reads and validates the gateway's configuration. Empty variables count as
@@ -95,9 +93,10 @@ const schema = z.object({
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const input: Record<string, string> = {};
-  for (const [name] of environmentVariables) {
+  for (const [name, , fallback] of environmentVariables) {
     const value = env[name];
     if (value !== undefined && value.trim() !== '') input[name] = value;
+    else if (fallback !== undefined) input[name] = fallback;
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError, environmentVariables, loadConfig } from '../../server/config/load-config';
+import { usage } from '../../server/cli/usage';
 
 const minimal = { QB_APPLICATION_ID: '12345', QB_AUTH_KEY: 'AbCdEfGh12345', QB_AUTH_SECRET: 'S3cr3tS3cr3tXYZ' };
 
@@ -112,5 +115,22 @@ describe('configuration from the environment', () => {
     const config = loadConfig({ ...minimal, GRPC_TLS_CERT_FILE: __filename, GRPC_TLS_KEY_FILE: __filename });
     expect(config.grpc.tls).toMatchObject({ clientCa: undefined });
     expect(config.grpc.tls!.cert).toContain('needs the gRPC TLS certificate');
+  });
+
+  it('documents every variable once, with the same default, in --help and in the README', () => {
+    const help = usage('npm start', 'summary');
+    const whole = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+    const readme = whole.slice(whole.indexOf('## Running it in production'), whole.indexOf('## Operating it'));
+    // Rows such as | `GRPC_HOST` / `GRPC_PORT` | `0.0.0.0` / `50051` | … |: names and defaults pair up in order.
+    const documented = new Map<string, string>();
+    for (const [, names, defaults] of readme.matchAll(/^\| ((?:`[A-Z_]+`(?: \/ )?)+) \| ([^|]+) \|/gm)) {
+      const cells = defaults!.split(' / ');
+      names!.split(' / ').forEach((name, i) => documented.set(name.replace(/`/g, ''), (cells[i] ?? cells[0]!).trim()));
+    }
+    for (const [name, , fallback] of environmentVariables) {
+      expect({ name, readme: documented.get(name)?.match(/^`([^`]*)`|^(required|—)/)?.slice(1).find(Boolean) }).toEqual({ name, readme: fallback ?? expect.stringMatching(/^(required|—)$/) });
+      expect(help).toContain(fallback === undefined ? `  ${name} ` : `(default ${fallback})`);
+    }
+    expect([...documented.keys()].filter((name) => !environmentVariables.some(([known]) => known === name))).toEqual([]);
   });
 });
