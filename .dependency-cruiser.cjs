@@ -17,7 +17,13 @@ const above = (i) => layers.slice(0, i).flat();
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    { name: 'no-cycles', severity: 'error', comment: 'A cycle means two files are one concern, or one of them is in the wrong place.', from: {}, to: { circular: true } },
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'A cycle means two files are one concern, or one of them is in the wrong place.',
+      from: {},
+      to: { circular: true },
+    },
     ...layers.slice(1).map((names, i) => ({
       name: `layer-${names[0].replace(/\\.ts$/, '')}`,
       severity: 'error',
@@ -39,7 +45,13 @@ module.exports = {
       from: { path: '^server/', pathNot: '^server/cli/dev\\.ts$' },
       to: { path: '^emulator/' },
     },
-    { name: 'dev-uses-emulator-entry', severity: 'error', comment: 'One narrow entry into the emulator.', from: { path: '^server/cli/dev\\.ts$' }, to: { path: '^emulator/', pathNot: '^emulator/index\\.ts$' } },
+    {
+      name: 'dev-uses-emulator-entry',
+      severity: 'error',
+      comment: 'One narrow entry into the emulator.',
+      from: { path: '^server/cli/dev\\.ts$' },
+      to: { path: '^emulator/', pathNot: '^emulator/index\\.ts$' },
+    },
     {
       name: 'server-uses-only-the-shared-reasons-of-clients',
       severity: 'error',
@@ -47,8 +59,20 @@ module.exports = {
       from: { path: '^server/' },
       to: { path: '^clients/', pathNot: '^clients/src/error-reasons\\.ts$' },
     },
-    { name: 'clients-stand-alone', severity: 'error', comment: 'The client package ships without server or emulator code.', from: { path: '^clients/' }, to: { path: '^(server|emulator)/' } },
-    { name: 'emulator-stands-alone', severity: 'error', comment: 'The emulator is an independent upstream: it shares no code with the gateway.', from: { path: '^emulator/' }, to: { path: '^(server|clients)/' } },
+    {
+      name: 'clients-stand-alone',
+      severity: 'error',
+      comment: 'The client package ships without server or emulator code.',
+      from: { path: '^clients/' },
+      to: { path: '^(server|emulator)/' },
+    },
+    {
+      name: 'emulator-stands-alone',
+      severity: 'error',
+      comment: 'The emulator is an independent upstream: it shares no code with the gateway.',
+      from: { path: '^emulator/' },
+      to: { path: '^(server|clients)/' },
+    },
     {
       name: 'bench-uses-public-entries',
       severity: 'error',

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summariseProfile } from './lib/cpu-profile';
-import { startGatewayProcess, waitReady, type EmulatorInfo } from './lib/gateway-process';
+import { type EmulatorInfo, startGatewayProcess, waitReady } from './lib/gateway-process';
 import { ghz } from './lib/ghz';
 import { findGoTool } from './lib/go-tool';
 import { startChild, stop, threadCpuSeconds } from './lib/processes';

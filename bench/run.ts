@@ -15,13 +15,13 @@ import { Pool, request } from 'undici';
 import { createGatewayClient } from '../clients/src';
 import { demoApplication } from '../emulator';
 import { sign } from '../server';
-import { callerCpuUs, closedLoop, percentile, type LoadResult } from './lib/closed-loop';
-import { ghz, type GhzResult } from './lib/ghz';
-import { equalLoad, median, type EqualLoadPath, type PathRound } from './lib/equal-load';
-import { paced, pacingCpuUs } from './lib/paced';
+import { callerCpuUs, closedLoop, type LoadResult, percentile } from './lib/closed-loop';
+import { type EqualLoadPath, equalLoad, median, type PathRound } from './lib/equal-load';
+import { type EmulatorInfo, metricSum, startGatewayProcess, waitReady } from './lib/gateway-process';
+import { type GhzResult, ghz } from './lib/ghz';
 import { findGoTool } from './lib/go-tool';
-import { metricSum, startGatewayProcess, waitReady, type EmulatorInfo } from './lib/gateway-process';
 import { collectGarbage } from './lib/inspector-gc';
+import { paced, pacingCpuUs } from './lib/paced';
 import { freePort, measuredOn, memory, startChild, stop } from './lib/processes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -131,7 +131,9 @@ async function main(): Promise<void> {
     await ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', { id: String(aliceId) }, { concurrency, seconds: warmup });
     const upstreamBefore = await metricSum(gateway.metricsUrl, 'qb_upstream_requests_total');
     const grpcBefore = await metricSum(gateway.metricsUrl, 'grpc_server_handled_total', 'grpc_method="GetUser"');
-    const { result: r, cpuUs } = await measuredOn(gateway.pid, () => ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', { id: String(aliceId) }, { concurrency, seconds }));
+    const { result: r, cpuUs } = await measuredOn(gateway.pid, () =>
+      ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', { id: String(aliceId) }, { concurrency, seconds }),
+    );
     const upstream = (await metricSum(gateway.metricsUrl, 'qb_upstream_requests_total')) - upstreamBefore;
     const grpc = (await metricSum(gateway.metricsUrl, 'grpc_server_handled_total', 'grpc_method="GetUser"')) - grpcBefore;
     upstreamPerCall = upstream / grpc;
@@ -145,10 +147,20 @@ async function main(): Promise<void> {
 
   // 2. The same REST request straight to the emulator with undici: the HTTP floor.
   log('2. the same REST request with undici (HTTP floor)');
-  const params: Record<string, string> = { application_id: String(app.id), auth_key: app.authKey, nonce: '1', timestamp: String(Math.floor(Date.now() / 1000)) };
+  const params: Record<string, string> = {
+    application_id: String(app.id),
+    auth_key: app.authKey,
+    nonce: '1',
+    timestamp: String(Math.floor(Date.now() / 1000)),
+  };
   params.signature = sign(params, app.authSecret);
   const pool = new Pool(emulator.httpsUrl, { connections: concurrency, connect: { ca } });
-  const created = await pool.request({ method: 'POST', path: '/session.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
+  const created = await pool.request({
+    method: 'POST',
+    path: '/session.json',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+  });
   const appToken = ((await created.body.json()) as { session: { token: string } }).session.token;
   const direct = async () => {
     const res = await pool.request({ method: 'GET', path: `/users/${aliceId}.json`, headers: { 'qb-token': appToken } });
@@ -175,7 +187,9 @@ async function main(): Promise<void> {
   if (ghzBin) {
     log('4. bare nice-grpc unary echo (gRPC floor, ghz)');
     await ghz(ghzBin, echoTarget, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, seconds: warmup });
-    const { result: r, cpuUs } = await measuredOn(echoChild.pid!, () => ghz(ghzBin, echoTarget, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, seconds }));
+    const { result: r, cpuUs } = await measuredOn(echoChild.pid!, () =>
+      ghz(ghzBin, echoTarget, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, seconds }),
+    );
     rows.push(fromGhz('4. echo server (gRPC floor, ghz)', r, { serverCpuUs: cpuUs, peakRssMb: memory(echoChild.pid!).peakRss / 2 ** 20 }));
   }
   const echoClient = createGatewayClient({ address: echoTarget });
@@ -192,14 +206,20 @@ async function main(): Promise<void> {
   // gets the same calls per second, in interleaved rounds; each ratio is taken within a round.
   const pace = { rate, concurrency, seconds: roundSeconds };
   const pacingUs = await pacingCpuUs(pace);
-  log(`E. equal load: ${rounds} rounds of every path at ${rate} calls/s, ${roundSeconds} s each, at most ${concurrency} in flight (pacing costs this process ${pacingUs.toFixed(0)} µs per call, subtracted)`);
+  log(
+    `E. equal load: ${rounds} rounds of every path at ${rate} calls/s, ${roundSeconds} s each, at most ${concurrency} in flight (pacing costs this process ${pacingUs.toFixed(0)} µs per call, subtracted)`,
+  );
   // The gRPC floor and the gateway under the same load generator: ghz when there is one, else the client package.
   const grpcLoad = (target: string, call: () => Promise<unknown>, id: string) => () =>
     ghzBin ? ghz(ghzBin, target, 'quickblox.v1.UserService/GetUser', { id }, { concurrency, seconds: roundSeconds, rps: rate }) : paced(call, pace);
   const generator = ghzBin ? 'ghz' : 'client package';
   const equalPaths: EqualLoadPath[] = [
     { name: `E1. GetUser via gateway (${generator})`, run: grpcLoad(gateway.target, getUser, String(aliceId)), serverPid: gateway.pid },
-    { name: `E4. echo server (gRPC floor, ${generator})`, run: grpcLoad(echoTarget, () => echoClient.users.getUser({ id: 1n }), '1'), serverPid: echoChild.pid! },
+    {
+      name: `E4. echo server (gRPC floor, ${generator})`,
+      run: grpcLoad(echoTarget, () => echoClient.users.getUser({ id: 1n }), '1'),
+      serverPid: echoChild.pid!,
+    },
     { name: 'E2. REST via undici (HTTP floor)', run: () => paced(direct, pace) },
     { name: 'E1b. GetUser via gateway (client package)', run: () => paced(getUser, pace), serverPid: gateway.pid },
     { name: 'E3. GetUser via official SDK', run: () => silently(() => paced(sdkGet, pace)) },
@@ -213,7 +233,9 @@ async function main(): Promise<void> {
 
   // 5. CreateSession with login and password: through the gateway, and with the SDK.
   log('5. CreateSession with login and password, gateway and SDK');
-  const login = { subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login: 'alice', password: 'alicePass1!' } } } } };
+  const login = {
+    subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login: 'alice', password: 'alicePass1!' } } } },
+  };
   const createViaGateway = () => client.sessions.createSession(login);
   await closedLoop(createViaGateway, concurrency, warmup);
   {
@@ -225,7 +247,11 @@ async function main(): Promise<void> {
     await closedLoop(createViaSdk, concurrency, warmup);
     return closedLoop(createViaSdk, concurrency, seconds);
   });
-  rows.push(fromLoad('5b. CreateSession via official SDK', sdkCreate, { note: sdkCreate.errors ? 'errors: the SDK draws nonces from 0..9999, which repeat within a second' : undefined }));
+  rows.push(
+    fromLoad('5b. CreateSession via official SDK', sdkCreate, {
+      note: sdkCreate.errors ? 'errors: the SDK draws nonces from 0..9999, which repeat within a second' : undefined,
+    }),
+  );
   client.close();
   await stop(gateway.child);
 
@@ -312,7 +338,10 @@ async function main(): Promise<void> {
   });
   cacheClient.close();
   await stop(cache.child);
-  const { info: heap } = await startChild<{ entries: number; bytesPerEntry: number }>('child/session-cache-memory.js', { NODE_OPTIONS: '--expose-gc', BENCH_ENTRIES: String(cachedSessions) });
+  const { info: heap } = await startChild<{ entries: number; bytesPerEntry: number }>('child/session-cache-memory.js', {
+    NODE_OPTIONS: '--expose-gc',
+    BENCH_ENTRIES: String(cachedSessions),
+  });
   rows.push({
     scenario: `7b. heap per cached session (the cache alone, ${cachedSessions.toLocaleString('en')} entries, after full GC)`,
     requests: heap.entries,
@@ -331,7 +360,11 @@ async function main(): Promise<void> {
   const closedGatewayCpu = byName('1. ')?.serverCpuUs ?? byName('1b.')!.serverCpuUs!;
   const closedEchoCpu = byName('4. ')?.serverCpuUs ?? byName('4b.')!.serverCpuUs!;
   const closedUndiciCpu = byName('2. ')!.callerCpuUs!;
-  const hop = (viaGateway: Row, viaSdk: Row) => ({ p50: viaGateway.p50 - viaSdk.p50, p99: viaGateway.p99 - viaSdk.p99, callerCpu: viaGateway.callerCpuUs! / viaSdk.callerCpuUs! });
+  const hop = (viaGateway: Row, viaSdk: Row) => ({
+    p50: viaGateway.p50 - viaSdk.p50,
+    p99: viaGateway.p99 - viaSdk.p99,
+    callerCpu: viaGateway.callerCpuUs! / viaSdk.callerCpuUs!,
+  });
   const equalHop = hop(equalByName('E1b.'), equalByName('E3.'));
   const closedHop = hop(byName('1b.')!, byName('3. ')!);
   const ratios = {
@@ -357,13 +390,31 @@ async function main(): Promise<void> {
     value <= limit ? 'met' : `**missed** by ${unit ? `${(value - limit).toFixed(2)} ${unit}` : `${(value / limit).toFixed(2)}×`}`;
   const range = `rounds ${roundRatios.map((r) => r.toFixed(2)).join(', ')}`;
   const targets = [
-    ['gateway CPU per GetUser ÷ (echo CPU + undici CPU)', `${ratios.gatewayCpuOverFloors.toFixed(2)} (${range})`, ratios.closedLoop.gatewayCpuOverFloors.toFixed(2), '≤ 1.25', atMost(ratios.gatewayCpuOverFloors, 1.25)],
+    [
+      'gateway CPU per GetUser ÷ (echo CPU + undici CPU)',
+      `${ratios.gatewayCpuOverFloors.toFixed(2)} (${range})`,
+      ratios.closedLoop.gatewayCpuOverFloors.toFixed(2),
+      '≤ 1.25',
+      atMost(ratios.gatewayCpuOverFloors, 1.25),
+    ],
     ['p50 via gateway − p50 via SDK (ms)', ratios.hopP50Ms.toFixed(2), ratios.closedLoop.hopP50Ms.toFixed(2), '≤ 1', atMost(ratios.hopP50Ms, 1, 'ms')],
     ['p99 via gateway − p99 via SDK (ms)', ratios.hopP99Ms.toFixed(2), ratios.closedLoop.hopP99Ms.toFixed(2), '≤ 3', atMost(ratios.hopP99Ms, 3, 'ms')],
     ['caller CPU per lookup: client package ÷ SDK', ratios.callerCpuClientOverSdk.toFixed(2), ratios.closedLoop.callerCpuClientOverSdk.toFixed(2), '—', ''],
-    ['upstream requests per GetUser (steady state)', '', Number.isNaN(upstreamPerCall) ? 'n/a (no ghz)' : upstreamPerCall.toFixed(3), '= 1', upstreamPerCall === 1 ? 'met' : '**missed**'],
+    [
+      'upstream requests per GetUser (steady state)',
+      '',
+      Number.isNaN(upstreamPerCall) ? 'n/a (no ghz)' : upstreamPerCall.toFixed(3),
+      '= 1',
+      upstreamPerCall === 1 ? 'met' : '**missed**',
+    ],
     ['upstream session creations in the cold storm', '', String(stormSessions), '= 1', stormSessions === 1 ? 'met' : '**missed**'],
-    ['gateway RSS per cached user session, after a full GC (bytes)', '', String(Math.round(bytesPerSession)), '< 2048', bytesPerSession < 2048 ? 'met' : `**missed** by ${(bytesPerSession / 2048).toFixed(2)}×`],
+    [
+      'gateway RSS per cached user session, after a full GC (bytes)',
+      '',
+      String(Math.round(bytesPerSession)),
+      '< 2048',
+      bytesPerSession < 2048 ? 'met' : `**missed** by ${(bytesPerSession / 2048).toFixed(2)}×`,
+    ],
     ['heap per cached user session, the cache alone (bytes)', '', String(heap.bytesPerEntry), '—', ''],
   ];
 
@@ -374,8 +425,9 @@ async function main(): Promise<void> {
     '',
     '| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | server CPU µs/req | caller CPU µs/req | peak RSS MB | note |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...[...rows, ...equalRows].map((r) =>
-      `| ${r.scenario} | ${r.requests} | ${r.errors} | ${fmt(r.rps, 0)} | ${fmt(r.p50, 2)} | ${fmt(r.p95, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.serverCpuUs, 0)} | ${fmt(r.callerCpuUs, 0)} | ${fmt(r.peakRssMb)} | ${r.note ?? ''} |`,
+    ...[...rows, ...equalRows].map(
+      (r) =>
+        `| ${r.scenario} | ${r.requests} | ${r.errors} | ${fmt(r.rps, 0)} | ${fmt(r.p50, 2)} | ${fmt(r.p95, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.serverCpuUs, 0)} | ${fmt(r.callerCpuUs, 0)} | ${fmt(r.peakRssMb)} | ${r.note ?? ''} |`,
     ),
     '',
     `| derived | equal load, ${rate} calls/s | closed loop, ${concurrency} in flight | target | verdict |`,
@@ -386,7 +438,10 @@ async function main(): Promise<void> {
   const dir = resolve(__dirname, '../../bench/results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  writeFileSync(resolve(dir, `${stamp}.json`), `${JSON.stringify({ mode: full ? 'full' : 'short', seconds, concurrency, rate, rounds, roundSeconds, machine, rows: [...rows, ...equalRows], ratios }, null, 2)}\n`);
+  writeFileSync(
+    resolve(dir, `${stamp}.json`),
+    `${JSON.stringify({ mode: full ? 'full' : 'short', seconds, concurrency, rate, rounds, roundSeconds, machine, rows: [...rows, ...equalRows], ratios }, null, 2)}\n`,
+  );
   writeFileSync(resolve(dir, `${stamp}.md`), markdown);
   console.log(`\n${markdown}`);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/${stamp}.{md,json}`);

@@ -1,13 +1,5 @@
-import { systemClock, type Clock } from './clock';
-import {
-  defaultAppSettings,
-  noFaults,
-  type AppSettings,
-  type ApplicationConfig,
-  type EmulatorConfig,
-  type Faults,
-  type SeedUser,
-} from './config';
+import { type Clock, systemClock } from './clock';
+import { type ApplicationConfig, type AppSettings, defaultAppSettings, type EmulatorConfig, type Faults, noFaults, type SeedUser } from './config';
 import { createRateLimiter } from './rate-limit';
 import { NonceStore } from './sessions/nonce-store';
 import { SessionStore } from './sessions/session-store';
@@ -98,7 +90,10 @@ export class EmulatorState {
     const fields = new Map<string, string>();
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) fields.set(k, String(v));
     if (tags) fields.set('tag_list', tags.join(','));
-    return app.users.create(parseUserInput(fields, (id) => app.blobIds.has(id)), this.now());
+    return app.users.create(
+      parseUserInput(fields, (id) => app.blobIds.has(id)),
+      this.now(),
+    );
   }
 
   appByApiKey(key: string): AppState | undefined {

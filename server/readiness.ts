@@ -1,7 +1,5 @@
 /** Why the gateway is not ready to serve, if it is not. */
-export type ReadinessState =
-  | { ready: true }
-  | { ready: false; reason: 'starting' | 'misconfigured' | 'draining'; detail: string };
+export type ReadinessState = { ready: true } | { ready: false; reason: 'starting' | 'misconfigured' | 'draining'; detail: string };
 
 export interface Readiness {
   state(): ReadinessState;

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   }
   gc();
   const after = process.memoryUsage();
-  console.log(JSON.stringify({ entries: cache.size, bytesPerEntry: Math.round((after.heapUsed - before.heapUsed) / cache.size), rssDelta: after.rss - before.rss }));
+  console.log(
+    JSON.stringify({ entries: cache.size, bytesPerEntry: Math.round((after.heapUsed - before.heapUsed) / cache.size), rssDelta: after.rss - before.rss }),
+  );
 }
 
 void main();

@@ -72,6 +72,8 @@ export function summariseProfile(file: string, fromUs: number, toUs: number): Pr
     totalMs: total / 1000,
     idleShare: idle / Math.max(1, total),
     byArea: ranked(byArea).map(([a, share]) => ({ area: a, share })),
-    hottest: ranked(byFn).slice(0, 25).map(([fn, share]) => ({ fn, share })),
+    hottest: ranked(byFn)
+      .slice(0, 25)
+      .map(([fn, share]) => ({ fn, share })),
   };
 }

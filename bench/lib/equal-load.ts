@@ -34,7 +34,8 @@ export async function equalLoad(paths: EqualLoadPath[], rounds: number, pacingUs
   for (let round = 1; round <= rounds; round++) {
     onRound(round);
     for (const [i, path] of paths.entries()) {
-      const { result, cpuUs: serverCpuUs } = path.serverPid === undefined ? { result: await path.run(), cpuUs: undefined } : await measuredOn(path.serverPid, path.run);
+      const { result, cpuUs: serverCpuUs } =
+        path.serverPid === undefined ? { result: await path.run(), cpuUs: undefined } : await measuredOn(path.serverPid, path.run);
       results[i]!.push(
         'latencies' in result
           ? {

@@ -1,4 +1,4 @@
-import { callerCpuUs, loadResult, type LoadResult } from './closed-loop';
+import { callerCpuUs, type LoadResult, loadResult } from './closed-loop';
 
 export interface PacedOptions {
   /** Calls started per second. */
@@ -32,13 +32,15 @@ export async function paced(fn: () => Promise<unknown>, options: PacedOptions): 
     inFlight++;
     const begun = performance.now();
     running.push(
-      fn().then(
-        () => void latencies.push(performance.now() - begun),
-        () => void errors++,
-      ).finally(() => {
-        inFlight--;
-        wake?.();
-      }),
+      fn()
+        .then(
+          () => void latencies.push(performance.now() - begun),
+          () => void errors++,
+        )
+        .finally(() => {
+          inFlight--;
+          wake?.();
+        }),
     );
   };
   while (issued < total) {

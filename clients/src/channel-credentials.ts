@@ -1,10 +1,7 @@
 import { ChannelCredentials } from 'nice-grpc';
 
 /** How to reach the gateway: plaintext, TLS, or mutual TLS (PEM text or buffers). */
-export type GatewayCredentials =
-  | 'insecure'
-  | { tls: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer } }
-  | ChannelCredentials;
+export type GatewayCredentials = 'insecure' | { tls: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer } } | ChannelCredentials;
 
 /** grpc-js channel credentials for the choice, and a stable key for reusing channels. */
 export function channelCredentials(credentials: GatewayCredentials | undefined): { credentials: ChannelCredentials; key: string } {

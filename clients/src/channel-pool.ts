@@ -1,4 +1,4 @@
-import { createChannel, type Channel, type ChannelCredentials } from 'nice-grpc';
+import { type Channel, type ChannelCredentials, createChannel } from 'nice-grpc';
 
 interface Shared {
   channel: Channel;
@@ -12,7 +12,12 @@ const shared = new Map<string, Shared>();
  * whole process, however many clients use it; it closes when the last of them
  * is closed.
  */
-export function acquireChannel(address: string, credentials: ChannelCredentials, key: string, options?: Record<string, unknown>): { channel: Channel; release(): void } {
+export function acquireChannel(
+  address: string,
+  credentials: ChannelCredentials,
+  key: string,
+  options?: Record<string, unknown>,
+): { channel: Channel; release(): void } {
   const id = `${address}|${key}|${JSON.stringify(options ?? {})}`;
   let entry = shared.get(id);
   if (!entry) shared.set(id, (entry = { channel: createChannel(address, credentials, options), users: 0 }));

@@ -1,6 +1,5 @@
-import { ClientError, Metadata, type ClientMiddleware } from 'nice-grpc-common';
-import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/index.google.rpc';
-import { Status as RpcStatus } from '../../gen/index.google.rpc';
+import { ClientError, type ClientMiddleware, Metadata } from 'nice-grpc-common';
+import { BadRequest, ErrorInfo, RetryInfo, Status as RpcStatus } from '../../gen/index.google.rpc';
 import { GatewayError, type GatewayErrorDetails } from './gateway-error';
 
 const detailsKey = 'grpc-status-details-bin';

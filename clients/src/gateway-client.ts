@@ -1,12 +1,11 @@
-import { createClientFactory, Metadata, Status, type CallOptions, type Client, type ClientMiddleware } from 'nice-grpc';
-import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middleware-deadline';
-import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
-import { SessionServiceDefinition } from '../../gen/index.quickblox.v1';
-import { UserServiceDefinition } from '../../gen/index.quickblox.v1';
-import { acquireChannel } from './channel-pool';
+import { type CallOptions, type Client, type ClientMiddleware, createClientFactory, Metadata, Status } from 'nice-grpc';
+import { type DeadlineOptions, deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
+import { type RetryOptions, retryMiddleware } from 'nice-grpc-client-middleware-retry';
+import { SessionServiceDefinition, UserServiceDefinition } from '../../gen/index.quickblox.v1';
 import { channelCredentials, type GatewayCredentials } from './channel-credentials';
+import { acquireChannel } from './channel-pool';
 import { errorMiddleware } from './error-middleware';
-import { tokenMiddleware, type TokenOptions } from './token';
+import { type TokenOptions, tokenMiddleware } from './token';
 
 /** Retries of calls the contract marks free of side effects (reads), on UNAVAILABLE, with jittered exponential backoff. */
 export interface RetrySettings {
@@ -53,7 +52,7 @@ export interface GatewayClient {
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const { credentials, key } = channelCredentials(options.credentials);
   const { channel, release } = acquireChannel(options.address, credentials, key, options.channelOptions);
-  const retry = options.retry === false ? undefined : options.retry ?? {};
+  const retry = options.retry === false ? undefined : (options.retry ?? {});
 
   // First attached runs last: decoding sits next to the call (it needs the trailer), the deadline outside the
   // retries, and the outermost step turns the deadline's own error into a GatewayError too.

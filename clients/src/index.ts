@@ -1,53 +1,54 @@
-export { createGatewayClient, type GatewayCallOptions, type GatewayClient, type GatewayClientOptions, type RetrySettings } from './gateway-client';
-export type { GatewayCredentials } from './channel-credentials';
-export { ErrorReason, takenReason } from './error-reasons';
-export { GatewayError, type FieldViolation, type GatewayErrorDetails } from './gateway-error';
-export { tokenMetadataKey, withToken } from './token';
-export { UserSession } from './user-session';
+export { Status } from 'nice-grpc-common';
 // The contract's messages and enums, for building requests and reading replies.
-export {
-  CustomIdentityToken,
-  EmailPassword,
-  FirebaseToken,
-  GuestUser,
-  LoginPassword,
-  Session,
-  SocialProvider,
-  SocialToken,
-  UserCredentials,
-} from '../../gen/index.quickblox.v1';
-export { User, UserFields } from '../../gen/index.quickblox.v1';
-export { FilterOperator, SortDirection, UserField, UserFilter, UserOrder } from '../../gen/index.quickblox.v1';
 export {
   CreateSessionRequest,
   CreateSessionResponse,
-  DestroySessionRequest,
-  GetSessionRequest,
-  GetSessionResponse,
-  LoginRequest,
-  LoginResponse,
-  LogoutRequest,
-  SessionServiceDefinition,
-} from '../../gen/index.quickblox.v1';
-export {
   CreateUserRequest,
   CreateUserResponse,
   CreateUserTokenRequest,
   CreateUserTokenResponse,
+  CustomIdentityToken,
   DeleteUserRequest,
+  DestroySessionRequest,
+  EmailPassword,
+  FilterOperator,
   FindUserRequest,
   FindUserResponse,
+  FirebaseToken,
+  GetSessionRequest,
+  GetSessionResponse,
   GetUserRequest,
   GetUserResponse,
   GetUsersRequest,
   GetUsersResponse,
+  GuestUser,
   ListUsersRequest,
   ListUsersResponse,
+  LoginPassword,
+  LoginRequest,
+  LoginResponse,
+  LogoutRequest,
   ResetPasswordRequest,
+  Session,
+  SessionServiceDefinition,
+  SocialProvider,
+  SocialToken,
+  SortDirection,
   UpdateUserRequest,
   UpdateUserResponse,
+  User,
+  UserCredentials,
+  UserField,
+  UserFields,
+  UserFilter,
   UserFilterQuery,
+  UserOrder,
   UserServiceDefinition,
   UserTagsQuery,
 } from '../../gen/index.quickblox.v1';
-export { Status } from 'nice-grpc-common';
+export type { GatewayCredentials } from './channel-credentials';
+export { ErrorReason, takenReason } from './error-reasons';
+export { createGatewayClient, type GatewayCallOptions, type GatewayClient, type GatewayClientOptions, type RetrySettings } from './gateway-client';
+export { type FieldViolation, GatewayError, type GatewayErrorDetails } from './gateway-error';
+export { tokenMetadataKey, withToken } from './token';
+export { UserSession } from './user-session';

@@ -1,4 +1,4 @@
-import { Metadata, type CallOptions, type ClientMiddleware } from 'nice-grpc-common';
+import { type CallOptions, type ClientMiddleware, Metadata } from 'nice-grpc-common';
 
 /** The metadata key the gateway reads the caller's QuickBlox session token from. */
 export const tokenMetadataKey = 'qb-token';

@@ -1,5 +1,5 @@
 import { messageError } from '../api-error';
-import { header, jsonReply, type Ctx, type Reply } from './context';
+import { type Ctx, header, jsonReply, type Reply } from './context';
 
 /** `GET /account_settings.json` with `QB-Account-Key`: the endpoints of the account (reference §8). */
 export function accountSettings(ctx: Ctx): Reply {

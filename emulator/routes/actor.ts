@@ -2,7 +2,7 @@ import { baseError, sessionMissing, tokenRequired, userNotFound } from '../api-e
 import type { SessionRecord } from '../sessions/session-store';
 import type { AppState } from '../state';
 import type { UserRecord } from '../users/user-record';
-import { chargeApp, header, type Ctx } from './context';
+import { type Ctx, chargeApp, header } from './context';
 
 /** Who a request acts as. */
 export interface Actor {

@@ -77,12 +77,9 @@ export function resolveUser(app: AppState, c: Credentials, now: number): UserRec
     // upstream maps its answer onto a user it creates on first login.
     if (!tokenAccepted(c.password)) throw unauthorized();
     const uid = c.login;
-    return byIdentity(`cidp:${uid}`, () =>
-      users.create({ login: users.find('login', uid) ? `cidp_${uid}` : uid }, now, `cidp:${uid}`),
-    );
+    return byIdentity(`cidp:${uid}`, () => users.create({ login: users.find('login', uid) ? `cidp_${uid}` : uid }, now, `cidp:${uid}`));
   }
-  const user =
-    c.login !== undefined ? users.find('login', c.login) : c.email !== undefined ? users.find('email', c.email) : undefined;
+  const user = c.login !== undefined ? users.find('login', c.login) : c.email !== undefined ? users.find('email', c.email) : undefined;
   if (!user || !users.passwordMatches(user, c.password)) throw unauthorized();
   return user;
 }

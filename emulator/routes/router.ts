@@ -1,6 +1,6 @@
+import { accountSettings } from './account-routes';
 import type { Ctx, Reply } from './context';
 import { createSession, destroySession, getSession, login, logout } from './session-routes';
-import { accountSettings } from './account-routes';
 import {
   createUser,
   createUserToken,

@@ -1,17 +1,11 @@
-import {
-  badTimestamp,
-  baseError,
-  noApplication,
-  tokenRequired,
-  unexpectedSignature,
-} from '../api-error';
-import { signatureMatches } from '../signature';
+import { badTimestamp, baseError, noApplication, tokenRequired, unexpectedSignature } from '../api-error';
 import { timestampWindowSeconds } from '../sessions/nonce-store';
 import type { SessionRecord } from '../sessions/session-store';
+import { signatureMatches } from '../signature';
 import { isoSeconds } from '../time-format';
 import { userJson } from '../users/user-record';
-import { authenticate, type Actor } from './actor';
-import { chargeApp, emptyReply, jsonReply, type Ctx, type Reply } from './context';
+import { type Actor, authenticate } from './actor';
+import { type Ctx, chargeApp, emptyReply, jsonReply, type Reply } from './context';
 import { loginCredentials, resolveUser, sessionCredentials } from './credentials';
 
 const intPattern = /^-?\d{1,12}$/;

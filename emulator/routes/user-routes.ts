@@ -1,10 +1,10 @@
 import { baseError, fieldErrors, needUser, notOwner, userNotFound } from '../api-error';
-import { apiKeyOf, authenticate, byApiKey, type Actor } from './actor';
-import { emptyReply, jsonReply, type Ctx, type Reply } from './context';
 import { isoSeconds } from '../time-format';
 import { parseUserInput } from '../users/user-input';
-import { pageOf, parseFilter, parseOrder, readPage, type Predicate } from '../users/user-query';
-import { userJson, type UserRecord } from '../users/user-record';
+import { type Predicate, pageOf, parseFilter, parseOrder, readPage } from '../users/user-query';
+import { type UserRecord, userJson } from '../users/user-record';
+import { type Actor, apiKeyOf, authenticate, byApiKey } from './actor';
+import { type Ctx, emptyReply, jsonReply, type Reply } from './context';
 
 const ok = (user: UserRecord, status = 200): Reply => ({ status, body: userJson(user) });
 
@@ -111,11 +111,7 @@ function mayChange(actor: Actor, target: UserRecord): void {
 }
 
 function target(actor: Actor, id: string, key: 'id' | 'external_user_id'): UserRecord {
-  const user = !/^\d+$/.test(id)
-    ? undefined
-    : key === 'id'
-      ? actor.app.users.byId.get(Number(id))
-      : actor.app.users.find('external_user_id', id);
+  const user = !/^\d+$/.test(id) ? undefined : key === 'id' ? actor.app.users.byId.get(Number(id)) : actor.app.users.find('external_user_id', id);
   if (!user) throw userNotFound();
   return user;
 }

@@ -45,7 +45,7 @@ export function parseFilter(raw: string): Predicate {
   const [, token, field, op, rawValue] = m as unknown as [string, FieldKind, string, string, string];
   const fieldKind = fieldKinds[field];
   if (!fieldKind || !operators.has(op) || (rangeOperators.has(op) && !rangeFields.has(field))) throw invalid('filter', raw);
-  const kind: FieldKind = fieldKind === 'date' ? 'date' : field === 'facebook_id' ? token === 'string' ? 'string' : 'number' : fieldKind;
+  const kind: FieldKind = fieldKind === 'date' ? 'date' : field === 'facebook_id' ? (token === 'string' ? 'string' : 'number') : fieldKind;
 
   const parse = (v: string): number | string => {
     if (kind === 'string') return v;
@@ -73,15 +73,30 @@ export function parseFilter(raw: string): Predicate {
       return (u) => set.has(get(u) as never);
     }
     case 'gt':
-      return (u) => { const v = get(u); return v !== null && v > first; };
+      return (u) => {
+        const v = get(u);
+        return v !== null && v > first;
+      };
     case 'ge':
-      return (u) => { const v = get(u); return v !== null && v >= first; };
+      return (u) => {
+        const v = get(u);
+        return v !== null && v >= first;
+      };
     case 'lt':
-      return (u) => { const v = get(u); return v !== null && v < first; };
+      return (u) => {
+        const v = get(u);
+        return v !== null && v < first;
+      };
     case 'le':
-      return (u) => { const v = get(u); return v !== null && v <= first; };
+      return (u) => {
+        const v = get(u);
+        return v !== null && v <= first;
+      };
     default: // between, inclusive
-      return (u) => { const v = get(u); return v !== null && v >= first && v <= second; };
+      return (u) => {
+        const v = get(u);
+        return v !== null && v >= first && v <= second;
+      };
   }
 }
 

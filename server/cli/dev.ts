@@ -1,5 +1,5 @@
 import { demoApplication, startEmulator } from '../../emulator';
-import { startGateway, type Gateway } from '../grpc/gateway-server';
+import { type Gateway, startGateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
 import { startTracing } from '../tracing/tracing';
 import { configOrExit, wantsHelp } from './config-or-exit';

@@ -10,7 +10,11 @@ export class ConfigError extends Error {
   }
 }
 
-const required = (what: string) => z.string({ error: `is required: ${what}` }).trim().min(1, `is required: ${what}`);
+const required = (what: string) =>
+  z
+    .string({ error: `is required: ${what}` })
+    .trim()
+    .min(1, `is required: ${what}`);
 const integer = (min: number, max: number) =>
   z
     .string()
@@ -32,8 +36,7 @@ const origin = z
   .refine((v) => ['', '/'].includes(new URL(v).pathname), 'must be an origin without a path, e.g. https://api.quickblox.com')
   .transform((v) => new URL(v).origin);
 const path = z.string().trim().min(1).optional();
-const secretText = (what: string) =>
-  required(what).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (check for a stray quote or newline)');
+const secretText = (what: string) => required(what).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (check for a stray quote or newline)');
 
 /** One environment variable: what `--help` and the README say of it, its default, and how it is read. */
 interface Variable {
@@ -49,17 +52,35 @@ interface Variable {
  * these defaults before it validates.
  */
 export const variables = {
-  QB_APPLICATION_ID: { description: 'QuickBlox application id (required)', schema: required('the numeric application id from the QuickBlox dashboard').pipe(integer(1, 2 ** 31 - 1)) },
+  QB_APPLICATION_ID: {
+    description: 'QuickBlox application id (required)',
+    schema: required('the numeric application id from the QuickBlox dashboard').pipe(integer(1, 2 ** 31 - 1)),
+  },
   QB_AUTH_KEY: { description: 'application auth key (required)', schema: secretText('the application auth key') },
   QB_AUTH_SECRET: { description: 'application auth secret (required; never logged)', schema: secretText('the application auth secret') },
   QB_API_ENDPOINT: { description: 'REST API origin', default: 'https://api.quickblox.com', schema: origin },
-  QB_API_KEY: { description: 'server API key: writes without a user token, CreateUserToken (optional; never logged)', schema: secretText('the server API key').optional() },
+  QB_API_KEY: {
+    description: 'server API key: writes without a user token, CreateUserToken (optional; never logged)',
+    schema: secretText('the server API key').optional(),
+  },
   QB_API_CA_FILE: { description: 'PEM file of extra certificate authorities to trust for the endpoint (optional)', schema: path },
-  QB_SIGNATURE_HASH: { description: 'session request signature: sha1 or sha256', default: 'sha1', schema: z.enum(['sha1', 'sha256'], { error: 'must be sha1 or sha256' }) },
+  QB_SIGNATURE_HASH: {
+    description: 'session request signature: sha1 or sha256',
+    default: 'sha1',
+    schema: z.enum(['sha1', 'sha256'], { error: 'must be sha1 or sha256' }),
+  },
   QB_UPSTREAM_TIMEOUT_MS: { description: 'longest one upstream request may take, in ms', default: '10000', schema: integer(100, 600_000) },
   QB_UPSTREAM_CONNECTIONS: { description: 'keep-alive connections to the upstream at most', default: '32', schema: integer(1, 4096) },
-  QB_RATE_LIMIT: { description: "requests per second the gateway sends upstream at most (the plan's limit: 80, 120, 160; 0: no limit)", default: '0', schema: integer(0, 100_000) },
-  QB_RATE_LIMIT_MAX_WAIT_MS: { description: 'longest a request waits for the rate limit before RESOURCE_EXHAUSTED, in ms', default: '1000', schema: integer(0, 60_000) },
+  QB_RATE_LIMIT: {
+    description: "requests per second the gateway sends upstream at most (the plan's limit: 80, 120, 160; 0: no limit)",
+    default: '0',
+    schema: integer(0, 100_000),
+  },
+  QB_RATE_LIMIT_MAX_WAIT_MS: {
+    description: 'longest a request waits for the rate limit before RESOURCE_EXHAUSTED, in ms',
+    default: '1000',
+    schema: integer(0, 60_000),
+  },
   QB_REUSE_USER_SESSIONS: { description: 'true: identical CreateSession calls of one caller share a live session', default: 'false', schema: boolean },
   GRPC_HOST: { description: 'address the gRPC server binds', default: '0.0.0.0', schema: z.string().trim().min(1) },
   GRPC_PORT: { description: 'gRPC port (0: any free port)', default: '50051', schema: port },
@@ -78,13 +99,13 @@ export const variables = {
 type Variables = typeof variables;
 
 /** The variables as `[name, description, default]` rows, in the table's order. */
-export const environmentVariables: readonly (readonly [string, string, string | undefined])[] = Object.entries(variables).map(([name, v]: [string, Variable]) => [
-  name,
-  v.description,
-  v.default,
-]);
+export const environmentVariables: readonly (readonly [string, string, string | undefined])[] = Object.entries(variables).map(
+  ([name, v]: [string, Variable]) => [name, v.description, v.default],
+);
 
-const schema = z.object(Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, v.schema])) as { [K in keyof Variables]: Variables[K]['schema'] });
+const schema = z.object(
+  Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, v.schema])) as { [K in keyof Variables]: Variables[K]['schema'] },
+);
 
 /**
  * Reads and validates the gateway's configuration. Empty variables count as
@@ -117,7 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const cert = pem('GRPC_TLS_CERT_FILE', v.GRPC_TLS_CERT_FILE);
   const key = pem('GRPC_TLS_KEY_FILE', v.GRPC_TLS_KEY_FILE);
   const clientCa = pem('GRPC_TLS_CLIENT_CA_FILE', v.GRPC_TLS_CLIENT_CA_FILE);
-  if (Boolean(v.GRPC_TLS_CERT_FILE) !== Boolean(v.GRPC_TLS_KEY_FILE)) problems.push('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both or neither');
+  if (Boolean(v.GRPC_TLS_CERT_FILE) !== Boolean(v.GRPC_TLS_KEY_FILE))
+    problems.push('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both or neither');
   if (v.GRPC_TLS_CLIENT_CA_FILE && !v.GRPC_TLS_CERT_FILE) problems.push('GRPC_TLS_CLIENT_CA_FILE needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE');
   if (problems.length) throw new ConfigError(problems);
   return {

@@ -1,5 +1,5 @@
 import { Status } from 'nice-grpc-common';
-import { BadRequest, ErrorInfo, RetryInfo, RichServerError, type ErrorDetails } from 'nice-grpc-error-details';
+import { BadRequest, type ErrorDetails, ErrorInfo, RetryInfo, RichServerError } from 'nice-grpc-error-details';
 import { ErrorReason } from '../../clients/src/error-reasons';
 
 /** The `ErrorInfo.domain` of every error the gateway reports. */

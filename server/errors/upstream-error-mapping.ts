@@ -3,7 +3,7 @@ import type { RichServerError } from 'nice-grpc-error-details';
 import { ErrorReason, takenReason } from '../../clients/src/error-reasons';
 import type { Credential } from '../upstream/credential';
 import { UpstreamError } from '../upstream/upstream-error';
-import { gatewayError, type FieldViolation } from './gateway-errors';
+import { type FieldViolation, gatewayError } from './gateway-errors';
 
 /** How to read an upstream failure of one RPC. */
 export interface MappingContext {
@@ -31,7 +31,11 @@ export function mapUpstreamError(error: UpstreamError, context: MappingContext):
   const lostOwnCredential = context.credential === 'apiKey' || context.credential === 'application';
   switch (error.kind) {
     case 'app_credentials_rejected':
-      return fail(Status.UNAVAILABLE, `the gateway is misconfigured: the QuickBlox API rejected its application credentials (${text})`, ErrorReason.GATEWAY_MISCONFIGURED);
+      return fail(
+        Status.UNAVAILABLE,
+        `the gateway is misconfigured: the QuickBlox API rejected its application credentials (${text})`,
+        ErrorReason.GATEWAY_MISCONFIGURED,
+      );
     case 'bad_timestamp':
       return fail(Status.UNAVAILABLE, "the QuickBlox API rejected the gateway's clock (Bad timestamp)", ErrorReason.CLOCK_SKEW);
     case 'nonce_rejected':
@@ -40,7 +44,8 @@ export function mapUpstreamError(error: UpstreamError, context: MappingContext):
     case 'token_required':
     case 'unauthorized':
       if (lostOwnCredential) return ownCredentialLost(context.credential, fail);
-      if (error.kind === 'session_missing') return fail(Status.UNAUTHENTICATED, 'the session token in qb-token has expired or was destroyed; create a new session', ErrorReason.SESSION_EXPIRED);
+      if (error.kind === 'session_missing')
+        return fail(Status.UNAUTHENTICATED, 'the session token in qb-token has expired or was destroyed; create a new session', ErrorReason.SESSION_EXPIRED);
       if (error.kind === 'token_required') return fail(Status.UNAUTHENTICATED, 'this call needs a session token in qb-token', ErrorReason.TOKEN_REQUIRED);
       return fail(Status.UNAUTHENTICATED, 'the credentials were not accepted', ErrorReason.BAD_CREDENTIALS);
     case 'need_user':
@@ -70,7 +75,8 @@ export function mapUpstreamError(error: UpstreamError, context: MappingContext):
 /** The upstream did not answer, or the request was never sent. */
 function noAnswer(error: UpstreamError): RichServerError {
   const options = { metadata: { upstream_route: error.route }, cause: error };
-  if (error.kind === 'timeout') return gatewayError(Status.DEADLINE_EXCEEDED, 'the QuickBlox API did not answer in time', { reason: ErrorReason.UPSTREAM_TIMEOUT, ...options });
+  if (error.kind === 'timeout')
+    return gatewayError(Status.DEADLINE_EXCEEDED, 'the QuickBlox API did not answer in time', { reason: ErrorReason.UPSTREAM_TIMEOUT, ...options });
   if (error.kind === 'throttled') {
     return gatewayError(Status.RESOURCE_EXHAUSTED, "the QuickBlox application's request budget (QB_RATE_LIMIT) is used up; retry after the delay given", {
       reason: ErrorReason.RATE_LIMITED,
@@ -83,7 +89,8 @@ function noAnswer(error: UpstreamError): RichServerError {
 
 /** A 401 on the gateway's own authority: the API key was rejected, or the application session could not be renewed. */
 function ownCredentialLost(credential: Credential['kind'], fail: Fail): RichServerError {
-  if (credential === 'apiKey') return fail(Status.UNAVAILABLE, 'the gateway is misconfigured: the QuickBlox API rejected its API key (QB_API_KEY)', ErrorReason.GATEWAY_MISCONFIGURED);
+  if (credential === 'apiKey')
+    return fail(Status.UNAVAILABLE, 'the gateway is misconfigured: the QuickBlox API rejected its API key (QB_API_KEY)', ErrorReason.GATEWAY_MISCONFIGURED);
   return fail(Status.UNAVAILABLE, "the gateway's application session was lost and could not be renewed", ErrorReason.UPSTREAM_SESSION_LOST);
 }
 

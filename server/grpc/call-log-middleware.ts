@@ -1,8 +1,8 @@
 import { isAbortError } from 'abort-controller-x';
-import { ServerError, Status, type ServerMiddleware } from 'nice-grpc-common';
+import { ServerError, type ServerMiddleware, Status } from 'nice-grpc-common';
 import type { Logger } from '../logging/logger';
-import { UpstreamError } from '../upstream/upstream-error';
 import type { GatewayCallContext } from '../services/call-context';
+import { UpstreamError } from '../upstream/upstream-error';
 
 /** Probes and tooling: every few seconds from Kubernetes, so they log at debug when they succeed. */
 function quiet(path: string): boolean {

@@ -4,8 +4,7 @@ import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { openTelemetryServerMiddleware } from 'nice-grpc-opentelemetry';
 import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
 import { HealthDefinition } from '../../gen/index.grpc.health.v1';
-import { SessionServiceDefinition } from '../../gen/index.quickblox.v1';
-import { UserServiceDefinition } from '../../gen/index.quickblox.v1';
+import { SessionServiceDefinition, UserServiceDefinition } from '../../gen/index.quickblox.v1';
 import type { GatewayConfig } from '../config/gateway-config';
 import { createHealthService } from '../health/health-service';
 import type { Logger } from '../logging/logger';
@@ -14,8 +13,8 @@ import { startMetricsServer } from '../metrics/metrics-server';
 import { createReadiness, type Readiness } from '../readiness';
 import { createSessionService } from '../services/session-service';
 import { createUserService } from '../services/user-service';
-import { tracingStarted } from '../tracing/tracing';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
+import { tracingStarted } from '../tracing/tracing';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
 import { createUpstream, type Upstream } from '../upstream/upstream';
 import { callLogMiddleware } from './call-log-middleware';
@@ -75,14 +74,24 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 
   const { tls } = config.grpc;
   const credentials = tls
-    ? ServerCredentials.createSsl(tls.clientCa ? Buffer.from(tls.clientCa) : null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], Boolean(tls.clientCa))
+    ? ServerCredentials.createSsl(
+        tls.clientCa ? Buffer.from(tls.clientCa) : null,
+        [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }],
+        Boolean(tls.clientCa),
+      )
     : ServerCredentials.createInsecure();
   const port = await server.listen(`${config.grpc.host}:${config.grpc.port}`, credentials);
   const host = config.grpc.host.includes(':') ? `[${config.grpc.host}]` : config.grpc.host;
   const address = `${host}:${port}`;
   const operator = await startMetricsServer(config.grpc.host, config.metricsPort, metrics.registry, readiness);
   logger.info(
-    { address, tls: tls ? (tls.clientCa ? 'mutual' : 'server') : 'off', metrics: `${host}:${operator.port}`, upstream: config.upstream.endpoint, applicationId: config.upstream.applicationId },
+    {
+      address,
+      tls: tls ? (tls.clientCa ? 'mutual' : 'server') : 'off',
+      metrics: `${host}:${operator.port}`,
+      upstream: config.upstream.endpoint,
+      applicationId: config.upstream.applicationId,
+    },
     'gRPC server listening',
   );
   const stopKeeper = options.prewarm === false ? () => {} : keepApplicationSession(upstream.applicationSession, readiness, logger);

@@ -1,5 +1,5 @@
 import { isAbortError } from 'abort-controller-x';
-import { ServerError, Status, type ServerMiddleware } from 'nice-grpc-common';
+import { ServerError, type ServerMiddleware, Status } from 'nice-grpc-common';
 import type { Logger } from '../logging/logger';
 
 /**

@@ -1,6 +1,6 @@
-import { ServerError, Status } from 'nice-grpc-common';
 import { AbortError } from 'abort-controller-x';
-import { HealthCheckResponse_ServingStatus as ServingStatus, type HealthServiceImplementation } from '../../gen/index.grpc.health.v1';
+import { ServerError, Status } from 'nice-grpc-common';
+import { type HealthServiceImplementation, HealthCheckResponse_ServingStatus as ServingStatus } from '../../gen/index.grpc.health.v1';
 import type { Readiness } from '../readiness';
 
 /**

@@ -43,7 +43,8 @@ export function credentialParams(credentials: UserCredentials | undefined, path:
     case 'social': {
       const at = `${path}.social`;
       const { provider, token, secret, scope } = method.value;
-      const name = provider === SocialProvider.SOCIAL_PROVIDER_FACEBOOK ? 'facebook' : provider === SocialProvider.SOCIAL_PROVIDER_TWITTER ? 'twitter' : undefined;
+      const name =
+        provider === SocialProvider.SOCIAL_PROVIDER_FACEBOOK ? 'facebook' : provider === SocialProvider.SOCIAL_PROVIDER_TWITTER ? 'twitter' : undefined;
       if (!name) v.push({ field: `${at}.provider`, description: 'must be FACEBOOK or TWITTER' });
       rules.text(v, `${at}.token`, token, 1, 4096);
       rules.optionalText(v, `${at}.secret`, secret, 4096);

@@ -64,5 +64,8 @@ function bool(value: unknown): boolean | undefined {
 
 function tags(value: unknown): string[] {
   if (typeof value !== 'string' || value === '') return [];
-  return value.split(',').map((t) => t.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }

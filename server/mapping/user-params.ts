@@ -12,8 +12,10 @@ interface FieldSpec {
   check: Rule;
 }
 
-const textField = (key: keyof UserFields, max: number): Rule => (v, field, f) =>
-  rules.optionalText(v, field, f[key] as string | undefined, max);
+const textField =
+  (key: keyof UserFields, max: number): Rule =>
+  (v, field, f) =>
+    rules.optionalText(v, field, f[key] as string | undefined, max);
 
 /** The writable fields of the contract's UserFields, by field name, and how each goes upstream. */
 const writable: Record<string, FieldSpec> = {

@@ -56,7 +56,10 @@ export function filterParams(filters: readonly UserFilter[], path: string, v: Vi
     }
     const [min, max] = op.values;
     if (filter.values.length < min || filter.values.length > max) {
-      v.push({ field: `${at}.values`, description: min === max ? `${op.name} takes exactly ${min} value${min > 1 ? 's' : ''}` : `${op.name} takes ${min} to ${max} values` });
+      v.push({
+        field: `${at}.values`,
+        description: min === max ? `${op.name} takes exactly ${min} value${min > 1 ? 's' : ''}` : `${op.name} takes ${min} to ${max} values`,
+      });
       return;
     }
     const values: string[] = [];

@@ -1,5 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { registry as grpcRegistry } from 'nice-grpc-prometheus';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { UpstreamObserver } from '../upstream/upstream-observer';
 
 export interface GatewayMetrics {

@@ -18,8 +18,20 @@ export interface CallOptions {
  * contract's errors. A token the upstream no longer knows (401) is dropped
  * from the user-session cache so it is never handed out again.
  */
-export async function callUpstream(deps: ServiceDeps, call: UpstreamCall, credential: Credential, context: GatewayContext, options: CallOptions & { notFoundIsEmpty: true }): Promise<UpstreamResponse | undefined>;
-export async function callUpstream(deps: ServiceDeps, call: UpstreamCall, credential: Credential, context: GatewayContext, options?: CallOptions): Promise<UpstreamResponse>;
+export async function callUpstream(
+  deps: ServiceDeps,
+  call: UpstreamCall,
+  credential: Credential,
+  context: GatewayContext,
+  options: CallOptions & { notFoundIsEmpty: true },
+): Promise<UpstreamResponse | undefined>;
+export async function callUpstream(
+  deps: ServiceDeps,
+  call: UpstreamCall,
+  credential: Credential,
+  context: GatewayContext,
+  options?: CallOptions,
+): Promise<UpstreamResponse>;
 export async function callUpstream(
   deps: ServiceDeps,
   call: UpstreamCall,

@@ -1,6 +1,6 @@
 import type { ListUsersRequest, ListUsersResponse } from '../../gen/index.quickblox.v1';
-import { filterParams, orderParams } from '../mapping/user-query';
 import { usersFromPage } from '../mapping/user-from-json';
+import { filterParams, orderParams } from '../mapping/user-query';
 import type { Params } from '../upstream/form-encoding';
 import type { RouteTable } from '../upstream/quickblox-routes';
 import type { Route } from '../upstream/route';

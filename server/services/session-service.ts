@@ -1,9 +1,9 @@
-import type { Session } from '../../gen/index.quickblox.v1';
 import type {
   CreateSessionRequest,
   CreateSessionResponse,
   LoginRequest,
   LoginResponse,
+  Session,
   SessionServiceImplementation,
 } from '../../gen/index.quickblox.v1';
 import { invalidArgument, unsupported } from '../errors/gateway-errors';

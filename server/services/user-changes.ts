@@ -1,4 +1,3 @@
-import type { UserFields } from '../../gen/index.quickblox.v1';
 import type {
   CreateUserRequest,
   CreateUserTokenRequest,
@@ -7,6 +6,7 @@ import type {
   ResetPasswordRequest,
   UpdateUserRequest,
   UpdateUserResponse,
+  UserFields,
 } from '../../gen/index.quickblox.v1';
 import { invalidArgument, unsupported } from '../errors/gateway-errors';
 import { userFromJson } from '../mapping/user-from-json';

@@ -1,7 +1,6 @@
 import { Status } from 'nice-grpc-common';
 import { ErrorReason } from '../../clients/src/error-reasons';
-import type { User } from '../../gen/index.quickblox.v1';
-import type { FindUserRequest, GetUserRequest, GetUsersRequest, GetUsersResponse } from '../../gen/index.quickblox.v1';
+import type { FindUserRequest, GetUserRequest, GetUsersRequest, GetUsersResponse, User } from '../../gen/index.quickblox.v1';
 import { gatewayError } from '../errors/gateway-errors';
 import { userFromJson, usersFromPage } from '../mapping/user-from-json';
 import type { Params } from '../upstream/form-encoding';
@@ -20,7 +19,17 @@ const lookups: { [K in FindKey['$case']]: (v: rules.Violations, value: Extract<F
   login: (v, login, { upstream }) => (rules.login(v, 'login', login), { route: upstream.routes.userByLogin, query: [['login', login]] }),
   email: (v, email, { upstream }) => (rules.email(v, 'email', email), { route: upstream.routes.userByEmail, query: [['email', email]] }),
   // A page of the users with this phone (phone numbers need not be unique): the first one, or NOT_FOUND.
-  phone: (v, phone, { upstream }) => (rules.text(v, 'phone', phone, 1, 32), { route: upstream.routes.usersByPhone, query: [['phone', phone], ['per_page', '1']], firstOfPage: true }),
+  phone: (v, phone, { upstream }) => (
+    rules.text(v, 'phone', phone, 1, 32),
+    {
+      route: upstream.routes.usersByPhone,
+      query: [
+        ['phone', phone],
+        ['per_page', '1'],
+      ],
+      firstOfPage: true,
+    }
+  ),
   facebookId: (v, id, { upstream }) => (rules.text(v, 'facebook_id', id, 1, 64), { route: upstream.routes.userByFacebookId, query: [['facebook_id', id]] }),
   twitterId: (v, id, { upstream }) => (rules.text(v, 'twitter_id', id, 1, 64), { route: upstream.routes.userByTwitterId, query: [['twitter_id', id]] }),
   externalUserId: (v, id, { upstream }) => (rules.positiveId(v, 'external_user_id', id), { route: upstream.routes.userByExternalId(id) }),

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { UserCredentials } from '../../gen/index.quickblox.v1';
 import type { Session } from '../../gen/index.quickblox.v1';
+import { UserCredentials } from '../../gen/index.quickblox.v1';
 
 export interface UserSessionCacheOptions {
   now?: () => number;

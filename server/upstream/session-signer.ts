@@ -1,5 +1,5 @@
-import type { Params } from './form-encoding';
 import type { SignatureAlgorithm } from '../config/gateway-config';
+import type { Params } from './form-encoding';
 import { sign } from './signing';
 
 export interface SessionSignerOptions {

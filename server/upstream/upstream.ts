@@ -1,7 +1,7 @@
 import type { UpstreamConfig } from '../config/gateway-config';
 import type { Readiness } from '../readiness';
 import { tracingStarted } from '../tracing/tracing';
-import { createAppSessionCache, type AppSessionCache } from './app-session';
+import { type AppSessionCache, createAppSessionCache } from './app-session';
 import type { Credential } from './credential';
 import type { Params } from './form-encoding';
 import { createHttpClient } from './http-client';

@@ -1,8 +1,8 @@
 import { ChannelCredentials } from 'nice-grpc';
-import { acquireChannel } from '../../clients/src/channel-pool';
 import { runExample } from '../../clients/examples/internal-service';
-import { createGatewayClient, GatewayError, Status, UserSession, withToken, type GatewayClient } from '../../clients/src';
-import { startStack, type Stack } from '../gateway/harness';
+import { createGatewayClient, type GatewayClient, GatewayError, Status, UserSession, withToken } from '../../clients/src';
+import { acquireChannel } from '../../clients/src/channel-pool';
+import { type Stack, startStack } from '../gateway/harness';
 
 let stack: Stack;
 let client: GatewayClient;
@@ -26,7 +26,9 @@ async function failure(promise: Promise<unknown>): Promise<GatewayError> {
 }
 
 it('makes typed calls to both services, with the token as a call option or withToken()', async () => {
-  const { session } = await client.sessions.createSession({ subject: { $case: 'user', value: { method: { $case: 'loginPassword', value: { login: 'alice', password: 'alicePass1!' } } } } });
+  const { session } = await client.sessions.createSession({
+    subject: { $case: 'user', value: { method: { $case: 'loginPassword', value: { login: 'alice', password: 'alicePass1!' } } } },
+  });
   const got = await client.sessions.getSession({}, { token: session!.token });
   expect(got.session!.userId).toBe(stack.idOf('alice'));
   const { user } = await client.users.getUser({ id: stack.idOf('bob') }, withToken(session!.token));
@@ -46,7 +48,11 @@ it('decodes a bad sign-up into one typed error with its field violations', async
 
   const taken = await failure(client.users.createUser({ user: { login: 'alice' }, password: 'longEnough1' }));
   expect(taken.isAlreadyExists()).toBe(true);
-  expect(taken).toMatchObject({ reason: 'LOGIN_TAKEN', upstreamStatus: 422, fieldViolations: [{ field: 'user.login', description: 'has already been taken' }] });
+  expect(taken).toMatchObject({
+    reason: 'LOGIN_TAKEN',
+    upstreamStatus: 422,
+    fieldViolations: [{ field: 'user.login', description: 'has already been taken' }],
+  });
 
   const expired = await failure(client.sessions.getSession({}, { token: 'no-such-token-123' }));
   expect(expired.isSessionExpired()).toBe(true);

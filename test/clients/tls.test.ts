@@ -15,7 +15,13 @@ async function certificate(use: 'serverAuth' | 'clientAuth'): Promise<{ key: str
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
       { name: 'extKeyUsage', [use]: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert };
@@ -44,11 +50,19 @@ it('reaches a gateway serving TLS, and one requiring client certificates (mutual
     expect((await overTls.users.getUser({ id: tls.idOf('alice') })).user!.login).toBe('alice');
     overTls.close();
 
-    const withCert = createGatewayClient({ address: `127.0.0.1:${mutual.gateway.port}`, credentials: { tls: { ca: server.cert, cert: client.cert, key: client.key } } });
+    const withCert = createGatewayClient({
+      address: `127.0.0.1:${mutual.gateway.port}`,
+      credentials: { tls: { ca: server.cert, cert: client.cert, key: client.key } },
+    });
     expect((await withCert.users.getUser({ id: mutual.idOf('bob') })).user!.login).toBe('bob');
     withCert.close();
 
-    const withoutCert = createGatewayClient({ address: `127.0.0.1:${mutual.gateway.port}`, credentials: { tls: { ca: server.cert } }, retry: false, defaultDeadlineMs: 3000 });
+    const withoutCert = createGatewayClient({
+      address: `127.0.0.1:${mutual.gateway.port}`,
+      credentials: { tls: { ca: server.cert } },
+      retry: false,
+      defaultDeadlineMs: 3000,
+    });
     const error = await withoutCert.users.getUser({ id: mutual.idOf('bob') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).code).toBe(Status.UNAVAILABLE);

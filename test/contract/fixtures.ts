@@ -154,12 +154,9 @@ add('CustomIdentityToken', CustomIdentityToken, customIdentity);
 add('GuestUser', GuestUser, { fullName: 'Olof Shodger' });
 
 // session_service.proto
-add(
-  'CreateSessionRequest',
-  sessions.CreateSessionRequest,
-  ...credentialSamples.map((user) => ({ subject: { $case: 'user' as const, value: user } })),
-  { subject: { $case: 'guest', value: { fullName: 'Olof' } } },
-);
+add('CreateSessionRequest', sessions.CreateSessionRequest, ...credentialSamples.map((user) => ({ subject: { $case: 'user' as const, value: user } })), {
+  subject: { $case: 'guest', value: { fullName: 'Olof' } },
+});
 add('CreateSessionResponse', sessions.CreateSessionResponse, { session: fullSession });
 add('GetSessionRequest', sessions.GetSessionRequest, {});
 add('GetSessionResponse', sessions.GetSessionResponse, { session: fullSession });
@@ -212,12 +209,7 @@ add('UpdateUserRequest', users.UpdateUserRequest, {
   oldPassword: 'bobPass12',
 });
 add('UpdateUserResponse', users.UpdateUserResponse, { user: fullUser });
-add(
-  'DeleteUserRequest',
-  users.DeleteUserRequest,
-  { target: { $case: 'id', value: bigId } },
-  { target: { $case: 'externalUserId', value: 7n } },
-);
+add('DeleteUserRequest', users.DeleteUserRequest, { target: { $case: 'id', value: bigId } }, { target: { $case: 'externalUserId', value: 7n } });
 add('DeleteUserResponse', users.DeleteUserResponse, {});
 add('ResetPasswordRequest', users.ResetPasswordRequest, { email: 'bob@example.com' });
 add('ResetPasswordResponse', users.ResetPasswordResponse, {});

@@ -1,6 +1,6 @@
-import { equals, fromBinary, fromJson, isFieldSet, toBinary, toJson, type DescMessage } from '@bufbuild/protobuf';
-import { fixtures } from './fixtures';
+import { type DescMessage, equals, fromBinary, fromJson, isFieldSet, toBinary, toJson } from '@bufbuild/protobuf';
 import { loadRegistry } from './descriptor-registry';
+import { fixtures } from './fixtures';
 
 const registry = loadRegistry();
 const contractMessages = [...registry]

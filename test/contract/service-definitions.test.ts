@@ -41,9 +41,7 @@ describe('the generated service definitions', () => {
   it('keeps a leading comment on every element of the contract (grpcurl describe shows them)', () => {
     const missing: string[] = [];
     for (const file of loadDescriptorSet().file.filter((f) => f.name.startsWith('quickblox/'))) {
-      const documented = new Set(
-        (file.sourceCodeInfo?.location ?? []).filter((l) => l.leadingComments.trim() !== '').map((l) => l.path.join('.')),
-      );
+      const documented = new Set((file.sourceCodeInfo?.location ?? []).filter((l) => l.leadingComments.trim() !== '').map((l) => l.path.join('.')));
       const need = (path: number[], what: string) => documented.has(path.join('.')) || missing.push(`${file.name}: ${what}`);
       file.messageType.forEach((m, i) => {
         need([4, i], m.name);

@@ -1,7 +1,7 @@
 import { fromBinary, toJson } from '@bufbuild/protobuf';
 import { User } from '../../gen/quickblox/v1/user';
-import { fullUser } from './fixtures';
 import { loadRegistry } from './descriptor-registry';
+import { fullUser } from './fixtures';
 
 const desc = loadRegistry().getMessage('quickblox.v1.User')!;
 

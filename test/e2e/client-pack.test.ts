@@ -36,7 +36,10 @@ it('npm pack produces a tarball that installs into an empty project and type-che
   );
   writeFileSync(
     join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, types: [], noEmit: true }, files: ['consumer.ts'] }),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, types: [], noEmit: true },
+      files: ['consumer.ts'],
+    }),
   );
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   await expect(run('node', [tsc, '-p', project])).resolves.toBeDefined();
@@ -44,6 +47,10 @@ it('npm pack produces a tarball that installs into an empty project and type-che
   writeFileSync(join(project, 'consumer.ts'), "import { createGatewayClient } from '@qb-grpc-gateway/client';\ncreateGatewayClient({ address: 42 });\n");
   await expect(run('node', [tsc, '-p', project])).rejects.toMatchObject({ stdout: expect.stringContaining('TS2322') });
 
-  const { stdout } = await run('node', ['-e', "const c = require('@qb-grpc-gateway/client'); console.log(typeof c.createGatewayClient, typeof c.GatewayError, typeof c.UserSession)"], { cwd: project });
+  const { stdout } = await run(
+    'node',
+    ['-e', "const c = require('@qb-grpc-gateway/client'); console.log(typeof c.createGatewayClient, typeof c.GatewayError, typeof c.UserSession)"],
+    { cwd: project },
+  );
   expect(stdout.trim()).toBe('function function function');
 }, 180_000);

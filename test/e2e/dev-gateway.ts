@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 
@@ -28,7 +28,10 @@ export function readBanner(child: ChildProcess): Promise<Omit<DevGateway, 'child
       const target = /gRPC on (\S+)/.exec(stderr)?.[1];
       const operator = /http:\/\/(\S+)\/metrics/.exec(stderr)?.[1];
       if (!target || !operator) return reject(new Error(`unexpected banner:\n${stderr}`));
-      const calls = stderr.split('\n').filter((line) => line.trimStart().startsWith('grpcurl ')).map((line) => line.trim());
+      const calls = stderr
+        .split('\n')
+        .filter((line) => line.trimStart().startsWith('grpcurl '))
+        .map((line) => line.trim());
       resolveBanner({ banner: stderr, target, operator, calls });
     });
     child.once('exit', (code) => reject(new Error(`exited early (${code}):\n${stderr}`)));

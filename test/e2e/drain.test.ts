@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { request } from 'undici';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { type Emulator, startEmulator } from '../../emulator/server';
 import { UserServiceDefinition } from '../../gen/quickblox/v1/user_service';
 import { app } from '../gateway/harness';
 import { root } from './dev-gateway';

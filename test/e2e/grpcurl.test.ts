@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startDevGateway, type DevGateway } from './dev-gateway';
+import { type DevGateway, startDevGateway } from './dev-gateway';
 import { goTool } from './tools';
 
 const exec = promisify(execFile);
@@ -30,7 +30,9 @@ it('describes a message with its documentation', async () => {
   expect(text).toContain('quickblox.v1.User is a message');
   expect(text).toContain('int64 id = 1;');
   expect(text).toContain('// The upstream user id');
-  expect(await call(gateway.target, 'describe', 'quickblox.v1.UserService.GetUser')).toContain('rpc GetUser ( .quickblox.v1.GetUserRequest ) returns ( .quickblox.v1.GetUserResponse )');
+  expect(await call(gateway.target, 'describe', 'quickblox.v1.UserService.GetUser')).toContain(
+    'rpc GetUser ( .quickblox.v1.GetUserRequest ) returns ( .quickblox.v1.GetUserResponse )',
+  );
 });
 
 it('creates a session from JSON and reads a user with -H qb-token', async () => {
@@ -41,7 +43,14 @@ it('creates a session from JSON and reads a user with -H qb-token', async () => 
   expect(Date.parse(created.session.expiresAt)).toBeGreaterThan(Date.now());
 
   const got = JSON.parse(
-    await call('-H', `qb-token: ${created.session.token}`, '-d', JSON.stringify({ id: created.session.userId }), gateway.target, 'quickblox.v1.UserService/GetUser'),
+    await call(
+      '-H',
+      `qb-token: ${created.session.token}`,
+      '-d',
+      JSON.stringify({ id: created.session.userId }),
+      gateway.target,
+      'quickblox.v1.UserService/GetUser',
+    ),
   ) as { user: { id: string; login: string; tags: string[] } };
   expect(got.user).toMatchObject({ id: created.session.userId, login: 'bob', tags: ['android'] });
 });

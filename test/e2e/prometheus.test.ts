@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChannel, createClient } from 'nice-grpc';
 import { request } from 'undici';
 import { UserServiceDefinition } from '../../gen/quickblox/v1/user_service';
-import { startDevGateway, type DevGateway } from './dev-gateway';
+import { type DevGateway, startDevGateway } from './dev-gateway';
 
 /** A loopback port nobody listens on right now, for a tool that cannot report the port it picked. */
 async function freePort(): Promise<number> {
@@ -43,7 +43,15 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qb-gateway-prometheus-'));
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    ['global:', '  scrape_interval: 1s', 'scrape_configs:', '  - job_name: qb-grpc-gateway', '    static_configs:', `      - targets: ['${gateway.operator}']`, ''].join('\n'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: qb-grpc-gateway',
+      '    static_configs:',
+      `      - targets: ['${gateway.operator}']`,
+      '',
+    ].join('\n'),
   );
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -71,7 +79,9 @@ it('Prometheus scrapes the gateway and finds the gRPC and upstream counters with
   await users.getUser({ id: 1n }).catch(() => undefined);
   channel.close();
 
-  const handled = await queryUntil<Series>(base, 'grpc_server_handled_total{grpc_method="GetUser"}', (r) => r.some((s) => s.metric.grpc_code === 'OK' && s.value[1] === '7'));
+  const handled = await queryUntil<Series>(base, 'grpc_server_handled_total{grpc_method="GetUser"}', (r) =>
+    r.some((s) => s.metric.grpc_code === 'OK' && s.value[1] === '7'),
+  );
   expect(handled.find((s) => s.metric.grpc_code === 'OK')!.metric).toMatchObject({
     job: 'qb-grpc-gateway',
     grpc_service: 'quickblox.v1.UserService',
@@ -79,7 +89,9 @@ it('Prometheus scrapes the gateway and finds the gRPC and upstream counters with
   });
   expect(handled.find((s) => s.metric.grpc_code === 'NOT_FOUND')?.value[1]).toBe('1');
 
-  const upstream = await queryUntil<Series>(base, 'qb_upstream_requests_total{route="/users/{id}.json"}', (r) => r.some((s) => s.metric.status_class === '2xx' && s.value[1] === '7'));
+  const upstream = await queryUntil<Series>(base, 'qb_upstream_requests_total{route="/users/{id}.json"}', (r) =>
+    r.some((s) => s.metric.status_class === '2xx' && s.value[1] === '7'),
+  );
   expect(upstream.find((s) => s.metric.status_class === '2xx')!.metric).toMatchObject({ method: 'GET', route: '/users/{id}.json' });
   expect(upstream.find((s) => s.metric.status_class === '4xx')?.value[1]).toBe('1');
 

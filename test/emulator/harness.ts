@@ -1,7 +1,7 @@
 import { request } from 'undici';
-import { manualClock, type ManualClock } from '../../emulator/clock';
+import { type ManualClock, manualClock } from '../../emulator/clock';
 import type { ApplicationConfig, EmulatorConfig } from '../../emulator/config';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { type Emulator, startEmulator } from '../../emulator/server';
 import { sign } from '../../server/upstream/signing';
 
 /** The reference's made-up credentials (§3.4), plus an API key and two users. */
@@ -87,5 +87,4 @@ export async function session(e: TestEmulator, extra: Record<string, string | nu
   return res.json.session.token as string;
 }
 
-export const userSession = (e: TestEmulator, login = 'alice', password = 'alicePass1!') =>
-  session(e, { 'user[login]': login, 'user[password]': password });
+export const userSession = (e: TestEmulator, login = 'alice', password = 'alicePass1!') => session(e, { 'user[login]': login, 'user[password]': password });

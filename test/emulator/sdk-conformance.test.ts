@@ -4,8 +4,8 @@
  * from the real service in what the reference marks confirmed.
  */
 import { globalAgent } from 'node:https';
-import { app, startTestEmulator, type TestEmulator } from './harness';
 import { systemClock } from '../../emulator/clock';
+import { app, startTestEmulator, type TestEmulator } from './harness';
 
 // The SDK is plain CommonJS with no types we rely on.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,8 +14,7 @@ const QB = require('quickblox') as any;
 const sdkConfig = require('quickblox/src/qbConfig') as { qbTokenExpirationDate: unknown };
 
 type Callback<T> = (err: any, result: T) => void;
-const call = <T = any>(fn: (cb: Callback<T>) => void) =>
-  new Promise<T>((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
+const call = <T = any>(fn: (cb: Callback<T>) => void) => new Promise<T>((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
 const failure = async (promise: Promise<unknown>) => {
   try {
     await promise;
@@ -93,18 +92,20 @@ describe('the official quickblox SDK against the emulator', () => {
     expect(byName.items.map((i: any) => i.user.login)).toEqual(['alice']);
     const byTags = await call<any>((cb) => QB.users.get({ tags: ['vip'] }, cb));
     expect(byTags.items[0].user.login).toBe('alice');
-    const list = await call<any>((cb) => QB.users.listUsers({ filter: { field: 'login', param: 'in', value: ['alice', 'bob'] }, order: { sort: 'desc', field: 'id' }, per_page: 5 }, cb));
+    const list = await call<any>((cb) =>
+      QB.users.listUsers({ filter: { field: 'login', param: 'in', value: ['alice', 'bob'] }, order: { sort: 'desc', field: 'id' }, per_page: 5 }, cb),
+    );
     expect(list.items.map((i: any) => i.user.login)).toEqual(['bob', 'alice']);
-    const byDate = await call<any>((cb) => QB.users.listUsers({ filter: { field: 'created_at', param: 'gt', value: '2000-01-01T00:00:00Z' }, per_page: 100 }, cb));
+    const byDate = await call<any>((cb) =>
+      QB.users.listUsers({ filter: { field: 'created_at', param: 'gt', value: '2000-01-01T00:00:00Z' }, per_page: 100 }, cb),
+    );
     expect(byDate.total_entries).toBe(3);
     const missing = await failure(call((cb) => QB.users.get({ login: 'nobody' }, cb)));
     expect(missing.code).toBe(404);
   });
 
   it('updates the user, changing its password with the old one', async () => {
-    const updated = await call<any>((cb) =>
-      QB.users.update(userId, { full_name: 'Sdk & Co', old_password: 'sdkPass123', password: 'sdkPass456' }, cb),
-    );
+    const updated = await call<any>((cb) => QB.users.update(userId, { full_name: 'Sdk & Co', old_password: 'sdkPass123', password: 'sdkPass456' }, cb));
     expect(updated.full_name).toBe('Sdk & Co');
     const session = await call<any>((cb) => QB.createSession({ login: 'sdk-user', password: 'sdkPass456' }, cb));
     expect(session.user_id).toBe(userId);

@@ -1,4 +1,4 @@
-import { app, call, session, signed, startTestEmulator, userSession, type TestEmulator } from './harness';
+import { app, call, session, signed, startTestEmulator, type TestEmulator, userSession } from './harness';
 
 let e: TestEmulator;
 beforeEach(async () => {
@@ -82,8 +82,7 @@ describe('POST /session.json', () => {
   });
 
   it('logs in with provider tokens, creating the user on first login (deterministic mapping)', async () => {
-    const fb = async (token: string) =>
-      post(signed({ provider: 'facebook', 'keys[token]': token, scope: 'public_profile' }, { now: now() }));
+    const fb = async (token: string) => post(signed({ provider: 'facebook', 'keys[token]': token, scope: 'public_profile' }, { now: now() }));
     const first = await fb('100200300.someSignature');
     const users = e.state.apps.get(app.id)!.users;
     const fbUser = users.find('facebook_id', '100200300')!;
@@ -97,10 +96,7 @@ describe('POST /session.json', () => {
 
     const claims = Buffer.from(JSON.stringify({ phone_number: '+447700900123' })).toString('base64url');
     const phone = await post(
-      signed(
-        { provider: 'firebase_phone', 'firebase_phone[project_id]': 'p1', 'firebase_phone[access_token]': `h.${claims}.s` },
-        { now: now() },
-      ),
+      signed({ provider: 'firebase_phone', 'firebase_phone[project_id]': 'p1', 'firebase_phone[access_token]': `h.${claims}.s` }, { now: now() }),
     );
     expect(phone.status).toBe(201);
     expect(users.byId.get(phone.json.session.user_id)!.phone).toBe('+447700900123');

@@ -7,8 +7,18 @@ const base = 'application_id=12345&auth_key=AbCdEfGh12345&nonce=4321&timestamp=1
 // Reference §3.4: string to sign, HMAC-SHA1, HMAC-SHA256.
 const vectors: [string, string, string, string][] = [
   ['app session', base, '61b9b10b68122cdadfdeffc85e7517ce334bd83e', '8d6bbea01ca63f5d1f970261b5e86d22a4cb394730623b276b76d92428ab0739'],
-  ['login', `${base}&user[login]=alice&user[password]=alicePass1!`, '86b9df4f54f5986b573371075d976897ac6decee', '2ebc9f487bad3ef8388e63ddda00ffb3d4441de92fee20a602d6615773fad479'],
-  ['email', `${base}&user[email]=alice@example.com&user[password]=alicePass1!`, 'f03f764571ee32a6585ae6751d39c52b131a5a66', 'f8ebd52711486c3ebc15ad35693ed6dbc7ac0cf5e596fadddd4817e2b8c24ec0'],
+  [
+    'login',
+    `${base}&user[login]=alice&user[password]=alicePass1!`,
+    '86b9df4f54f5986b573371075d976897ac6decee',
+    '2ebc9f487bad3ef8388e63ddda00ffb3d4441de92fee20a602d6615773fad479',
+  ],
+  [
+    'email',
+    `${base}&user[email]=alice@example.com&user[password]=alicePass1!`,
+    'f03f764571ee32a6585ae6751d39c52b131a5a66',
+    'f8ebd52711486c3ebc15ad35693ed6dbc7ac0cf5e596fadddd4817e2b8c24ec0',
+  ],
   [
     'facebook token+secret',
     'application_id=12345&auth_key=AbCdEfGh12345&keys[secret]=FBSECRET456&keys[token]=FBTOKEN123&nonce=4321&provider=facebook&timestamp=1700000000',
@@ -30,8 +40,7 @@ const vectors: [string, string, string, string][] = [
 ];
 
 /** The special-characters row travels percent-encoded and is signed decoded. */
-const specialWire =
-  'application_id=12345&auth_key=AbCdEfGh12345&nonce=4321&timestamp=1700000000&user[login]=bob%20smith&user[password]=p%26ss%3Dw0rd%2B%C3%A9';
+const specialWire = 'application_id=12345&auth_key=AbCdEfGh12345&nonce=4321&timestamp=1700000000&user[login]=bob%20smith&user[password]=p%26ss%3Dw0rd%2B%C3%A9';
 
 function fromSigned(message: string, signature: string): Params {
   // Build from the raw pairs (values may hold no `&` here), as a form body would arrive.

@@ -1,4 +1,4 @@
-import { app, call, session, startTestEmulator, userSession, type TestEmulator } from './harness';
+import { app, call, session, startTestEmulator, type TestEmulator, userSession } from './harness';
 
 let e: TestEmulator;
 let appToken: string;
@@ -161,7 +161,13 @@ describe('GET /users.json', () => {
     expect(desc.json.items.map((i: any) => i.user.login)).toEqual(['user25', 'user24', 'user23']);
     const byDate = await call(e.url, 'GET', '/users.json?order=desc%20string%20created_at&per_page=1', { token: appToken });
     expect(byDate.json.items[0].user.login).toBe('user25');
-    for (const bad of ['filter[]=string%20password%20eq%20x', 'filter[]=string%20login%20gt%20a', 'filter[]=number%20id%20like%201', 'filter[]=number%20id%20gt%20abc', 'order=sideways%20string%20login']) {
+    for (const bad of [
+      'filter[]=string%20password%20eq%20x',
+      'filter[]=string%20login%20gt%20a',
+      'filter[]=number%20id%20like%201',
+      'filter[]=number%20id%20gt%20abc',
+      'order=sideways%20string%20login',
+    ]) {
       const res = await call(e.url, 'GET', `/users.json?${bad}`, { token: appToken });
       expect([bad, res.status]).toEqual([bad, 422]);
     }
@@ -200,7 +206,10 @@ describe('changing users', () => {
     expect([asAlice.status, asAlice.json]).toEqual([403, { errors: { base: ['You are not owner of this object'] } }]);
     const owner = await call(e.url, 'PUT', path, { headers: apiKey, form: { 'user[password]': 'resetByOwner1' } });
     expect(owner.status).toBe(200);
-    const onBehalf = await call(e.url, 'PUT', path, { headers: { ...apiKey, 'on-behalf-of': String(users().find('login', 'alice')!.id) }, form: { 'user[full_name]': 'x' } });
+    const onBehalf = await call(e.url, 'PUT', path, {
+      headers: { ...apiKey, 'on-behalf-of': String(users().find('login', 'alice')!.id) },
+      form: { 'user[full_name]': 'x' },
+    });
     expect(onBehalf.status).toBe(403);
     const badKey = await call(e.url, 'GET', path, { headers: { authorization: 'ApiKey nope' } });
     expect(badKey.status).toBe(401);

@@ -1,15 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createChannel, createClientFactory, Metadata, Status, type Channel } from 'nice-grpc';
+import { type Channel, createChannel, createClientFactory, Metadata, Status } from 'nice-grpc';
 import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
-import { BadRequest, ErrorInfo, RetryInfo, errorDetailsClientMiddleware, RichClientError } from 'nice-grpc-error-details';
+import { BadRequest, ErrorInfo, errorDetailsClientMiddleware, RetryInfo, RichClientError } from 'nice-grpc-error-details';
 import type { ApplicationConfig, EmulatorConfig } from '../../emulator/config';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { type Emulator, startEmulator } from '../../emulator/server';
 import { SessionServiceDefinition } from '../../gen/quickblox/v1/session_service';
 import { UserServiceDefinition } from '../../gen/quickblox/v1/user_service';
 import { loadConfig } from '../../server/config/load-config';
-import { startGateway, type Gateway } from '../../server/grpc/gateway-server';
+import { type Gateway, startGateway } from '../../server/grpc/gateway-server';
 import { createLogger } from '../../server/logging/logger';
 
 /** The application the gateway tests run against: the reference's credentials (§3.4) and two users. */

@@ -14,17 +14,29 @@ it('logs of a full run contain no auth secret, API key, password or token', asyn
   const ignore = () => undefined;
   try {
     const { users, sessions } = stack;
-    const user = (login: string, password: string) => ({ subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login, password } } } } });
+    const user = (login: string, password: string) => ({
+      subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login, password } } } },
+    });
 
     const appSession = (await sessions.createSession({})).session!;
     const alice = (await sessions.createSession(user('alice', 'alicePass1!'))).session!;
     remember(appSession.token, alice.token);
     await sessions.createSession(user('alice', 'wrongPassword9')).catch(ignore);
     remember('wrongPassword9');
-    await sessions.createSession({ subject: { $case: 'user', value: { method: { $case: 'social', value: { provider: SocialProvider.SOCIAL_PROVIDER_FACEBOOK, token: 'fb-access-token-123', secret: 'fb-secret-456' } } } } });
+    await sessions.createSession({
+      subject: {
+        $case: 'user',
+        value: {
+          method: { $case: 'social', value: { provider: SocialProvider.SOCIAL_PROVIDER_FACEBOOK, token: 'fb-access-token-123', secret: 'fb-secret-456' } },
+        },
+      },
+    });
     remember('fb-access-token-123', 'fb-secret-456');
     await sessions.getSession({}, withToken(alice.token));
-    await sessions.login({ credentials: { method: { $case: 'emailPassword', value: { email: 'bob@example.com', password: 'bobPass123' } } } }, withToken(appSession.token));
+    await sessions.login(
+      { credentials: { method: { $case: 'emailPassword', value: { email: 'bob@example.com', password: 'bobPass123' } } } },
+      withToken(appSession.token),
+    );
     await sessions.logout({}, withToken(appSession.token));
 
     const created = (await users.createUser({ user: { login: 'ivy', email: 'ivy@example.com' }, password: 'ivySecret123' })).user!;

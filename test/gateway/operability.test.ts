@@ -3,9 +3,9 @@ import { createChannel, createClient, Status } from 'nice-grpc';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
 import { ServerReflectionRequest, ServerReflectionResponse } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb';
 import { request } from 'undici';
-import { HealthCheckResponse_ServingStatus as Serving, HealthDefinition } from '../../gen/grpc/health/v1/health';
+import { HealthDefinition, HealthCheckResponse_ServingStatus as Serving } from '../../gen/grpc/health/v1/health';
 import { tracingStarted } from '../../server/tracing/tracing';
-import { expectError, startStack, withToken, type Stack } from './harness';
+import { expectError, type Stack, startStack, withToken } from './harness';
 
 const get = async (stack: Stack, path: string) => {
   const res = await request(`http://127.0.0.1:${stack.gateway.metricsPort}${path}`);
@@ -33,13 +33,17 @@ describe('metrics and probes on the operator port', () => {
 
   it('serves the gRPC, upstream, session, cache, clock and process metrics with bounded labels', async () => {
     const alice = stack.idOf('alice');
-    const { session } = await stack.sessions.createSession({ subject: { $case: 'user', value: { method: { $case: 'loginPassword', value: { login: 'alice', password: 'alicePass1!' } } } } });
+    const { session } = await stack.sessions.createSession({
+      subject: { $case: 'user', value: { method: { $case: 'loginPassword', value: { login: 'alice', password: 'alicePass1!' } } } },
+    });
     for (let i = 0; i < 5; i++) await stack.users.getUser({ id: alice });
     await stack.users.getUser({ id: 999_999n }).catch(() => undefined);
     await stack.users.getUser({ id: alice }, withToken(session!.token));
     const { status, text } = await get(stack, '/metrics');
     expect(status).toBe(200);
-    expect(sample(text, 'grpc_server_handled_total', { grpc_service: 'quickblox.v1.UserService', grpc_method: 'GetUser', grpc_code: 'OK' })).toBeGreaterThanOrEqual(6);
+    expect(
+      sample(text, 'grpc_server_handled_total', { grpc_service: 'quickblox.v1.UserService', grpc_method: 'GetUser', grpc_code: 'OK' }),
+    ).toBeGreaterThanOrEqual(6);
     expect(sample(text, 'grpc_server_handled_total', { grpc_method: 'GetUser', grpc_code: 'NOT_FOUND' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'qb_upstream_requests_total', { method: 'GET', route: '/users/{id}.json', status_class: '2xx' })).toBe(6);
     expect(sample(text, 'qb_upstream_requests_total', { method: 'GET', route: '/users/{id}.json', status_class: '4xx' })).toBe(1);
@@ -94,7 +98,12 @@ describe('metrics and probes on the operator port', () => {
     const names = await new Promise<string[]>((resolve, reject) => {
       const call = raw.makeBidiStreamRequest('/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo', def.requestSerialize, def.responseDeserialize);
       call.on('data', (res: ServerReflectionResponse) => {
-        resolve(res.getListServicesResponse()!.getServiceList().map((s) => s.getName()));
+        resolve(
+          res
+            .getListServicesResponse()!
+            .getServiceList()
+            .map((s) => s.getName()),
+        );
         call.end();
       });
       call.on('error', reject);

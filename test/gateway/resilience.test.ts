@@ -1,5 +1,5 @@
 import { Status } from 'nice-grpc';
-import { expectError, retryInfoOf, startStack, withToken, type Stack } from './harness';
+import { expectError, retryInfoOf, type Stack, startStack, withToken } from './harness';
 
 const aliceLogin = (password = 'alicePass1!') => ({
   subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login: 'alice', password } } } },
@@ -123,10 +123,12 @@ describe('upstream failures', () => {
     await expectError(stack.users.getUser({ id: stack.idOf('alice') }), { code: Status.DEADLINE_EXCEEDED, reason: 'UPSTREAM_TIMEOUT' });
   });
 
-  it('the caller\'s deadline is carried into the upstream request, which is abandoned when it passes', async () => {
+  it("the caller's deadline is carried into the upstream request, which is abandoned when it passes", async () => {
     stack.emulator.state.setFaults({ latencyMs: 400 });
     const started = Date.now();
-    await expect(stack.users.getUser({ id: stack.idOf('alice') }, { deadline: new Date(Date.now() + 100) })).rejects.toMatchObject({ code: Status.DEADLINE_EXCEEDED });
+    await expect(stack.users.getUser({ id: stack.idOf('alice') }, { deadline: new Date(Date.now() + 100) })).rejects.toMatchObject({
+      code: Status.DEADLINE_EXCEEDED,
+    });
     expect(Date.now() - started).toBeLessThan(350);
     // The handler's log line shows the call ended by cancellation, well before the upstream would have answered.
     await new Promise<void>((resolve) => {
@@ -153,7 +155,7 @@ describe('upstream failures', () => {
 });
 
 describe("the gateway's own misconfiguration", () => {
-  it('a wrong auth secret is reported as the gateway\'s problem and flips readiness', async () => {
+  it("a wrong auth secret is reported as the gateway's problem and flips readiness", async () => {
     const stack = await startStack({ env: { QB_AUTH_SECRET: 'WrongSecretValue42' } });
     try {
       expect(stack.gateway.readiness.state()).toMatchObject({ ready: false, reason: 'starting' });
@@ -181,7 +183,7 @@ describe("the gateway's own misconfiguration", () => {
     }
   });
 
-  it('a rejected API key is the gateway\'s problem, not the caller\'s', async () => {
+  it("a rejected API key is the gateway's problem, not the caller's", async () => {
     const stack = await startStack({ env: { QB_API_KEY: 'not-the-key' } });
     try {
       await expectError(stack.users.createUserToken({ userId: stack.idOf('bob') }), { code: Status.UNAVAILABLE, reason: 'GATEWAY_MISCONFIGURED' });

@@ -1,6 +1,6 @@
 import { Status } from 'nice-grpc';
 import { SocialProvider, type UserCredentials } from '../../gen/quickblox/v1/session';
-import { expectError, startStack, withToken, type Stack } from './harness';
+import { expectError, type Stack, startStack, withToken } from './harness';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -38,9 +38,13 @@ describe('SessionService.CreateSession', () => {
   it('creates user sessions from an email, a social token, a Firebase phone token and a custom identity token', async () => {
     const byEmail = await stack.sessions.createSession(asUser({ $case: 'emailPassword', value: { email: 'bob@example.com', password: 'bobPass123' } }));
     expect(byEmail.session!.userId).toBe(stack.idOf('bob'));
-    const social = await stack.sessions.createSession(asUser({ $case: 'social', value: { provider: SocialProvider.SOCIAL_PROVIDER_FACEBOOK, token: '8887366.abc' } }));
+    const social = await stack.sessions.createSession(
+      asUser({ $case: 'social', value: { provider: SocialProvider.SOCIAL_PROVIDER_FACEBOOK, token: '8887366.abc' } }),
+    );
     expect(social.session!.userId).toBe(stack.idOf('bob'));
-    const phone = await stack.sessions.createSession(asUser({ $case: 'firebasePhone', value: { projectId: 'demo-project', accessToken: 'some-firebase-id-token' } }));
+    const phone = await stack.sessions.createSession(
+      asUser({ $case: 'firebasePhone', value: { projectId: 'demo-project', accessToken: 'some-firebase-id-token' } }),
+    );
     expect(phone.session!.userId).toBeGreaterThan(0n);
     stack.emulator.state.apps.get(12345)!.settings.customIdentityProvider = true;
     const custom = await stack.sessions.createSession(asUser({ $case: 'customIdentity', value: { login: 'idp-user-42', token: 'idp-token' } }));
@@ -49,19 +53,20 @@ describe('SessionService.CreateSession', () => {
   });
 
   it('answers wrong credentials with UNAUTHENTICATED BAD_CREDENTIALS', async () => {
-    const error = await expectError(
-      stack.sessions.createSession(asUser({ $case: 'loginPassword', value: { login: 'alice', password: 'wrongPass1!' } })),
-      { code: Status.UNAUTHENTICATED, reason: 'BAD_CREDENTIALS' },
-    );
+    const error = await expectError(stack.sessions.createSession(asUser({ $case: 'loginPassword', value: { login: 'alice', password: 'wrongPass1!' } })), {
+      code: Status.UNAUTHENTICATED,
+      reason: 'BAD_CREDENTIALS',
+    });
     expect(error.details).not.toContain('wrongPass1!');
   });
 
   it('rejects malformed credentials before anything goes upstream, naming each field', async () => {
     const before = stack.emulator.state.count('POST /session.json');
-    await expectError(
-      stack.sessions.createSession(asUser({ $case: 'loginPassword', value: { login: '', password: 'short' } })),
-      { code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', fields: ['user.login_password.login', 'user.login_password.password'] },
-    );
+    await expectError(stack.sessions.createSession(asUser({ $case: 'loginPassword', value: { login: '', password: 'short' } })), {
+      code: Status.INVALID_ARGUMENT,
+      reason: 'INVALID_ARGUMENT',
+      fields: ['user.login_password.login', 'user.login_password.password'],
+    });
     await expectError(stack.sessions.createSession(asUser({ $case: 'emailPassword', value: { email: 'not-an-email', password: 'longEnough1' } })), {
       code: Status.INVALID_ARGUMENT,
       reason: 'INVALID_ARGUMENT',
@@ -72,7 +77,11 @@ describe('SessionService.CreateSession', () => {
       reason: 'INVALID_ARGUMENT',
       fields: ['user.social.secret'],
     });
-    await expectError(stack.sessions.createSession({ subject: { $case: 'user', value: {} } }), { code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', fields: ['user'] });
+    await expectError(stack.sessions.createSession({ subject: { $case: 'user', value: {} } }), {
+      code: Status.INVALID_ARGUMENT,
+      reason: 'INVALID_ARGUMENT',
+      fields: ['user'],
+    });
     expect(stack.emulator.state.count('POST /session.json')).toBe(before);
   });
 
@@ -82,10 +91,11 @@ describe('SessionService.CreateSession', () => {
       reason: 'UNSUPPORTED_BY_UPSTREAM',
       fields: ['guest'],
     });
-    await expectError(
-      stack.sessions.createSession(asUser({ $case: 'firebaseEmail', value: { projectId: 'p', accessToken: 't' } })),
-      { code: Status.FAILED_PRECONDITION, reason: 'UNSUPPORTED_BY_UPSTREAM', fields: ['user.firebase_email'] },
-    );
+    await expectError(stack.sessions.createSession(asUser({ $case: 'firebaseEmail', value: { projectId: 'p', accessToken: 't' } })), {
+      code: Status.FAILED_PRECONDITION,
+      reason: 'UNSUPPORTED_BY_UPSTREAM',
+      fields: ['user.firebase_email'],
+    });
   });
 });
 
@@ -100,13 +110,20 @@ describe('SessionService with a token', () => {
   it('needs qb-token, and rejects a malformed one', async () => {
     await expectError(stack.sessions.getSession({}), { code: Status.UNAUTHENTICATED, reason: 'TOKEN_REQUIRED' });
     await expectError(stack.sessions.logout({}), { code: Status.UNAUTHENTICATED, reason: 'TOKEN_REQUIRED' });
-    await expectError(stack.sessions.getSession({}, withToken('has space')), { code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', fields: ['qb-token'] });
+    await expectError(stack.sessions.getSession({}, withToken('has space')), {
+      code: Status.INVALID_ARGUMENT,
+      reason: 'INVALID_ARGUMENT',
+      fields: ['qb-token'],
+    });
   });
 
   it('Login upgrades an application session to a user session with the same token, Logout downgrades it', async () => {
     const { session } = await stack.sessions.createSession({});
     const token = session!.token;
-    const login = await stack.sessions.login({ credentials: { method: { $case: 'loginPassword', value: { login: 'bob', password: 'bobPass123' } } } }, withToken(token));
+    const login = await stack.sessions.login(
+      { credentials: { method: { $case: 'loginPassword', value: { login: 'bob', password: 'bobPass123' } } } },
+      withToken(token),
+    );
     expect(login.user).toMatchObject({ id: stack.idOf('bob'), login: 'bob' });
     expect(login.expiresAt).toBeInstanceOf(Date);
     expect(storedSession(token)?.userId).toBe(Number(stack.idOf('bob')));
@@ -123,7 +140,11 @@ describe('SessionService with a token', () => {
       stack.sessions.login({ credentials: { method: { $case: 'loginPassword', value: { login: 'bob', password: 'notBobs123' } } } }, withToken(session!.token)),
       { code: Status.UNAUTHENTICATED, reason: 'BAD_CREDENTIALS' },
     );
-    await expectError(stack.sessions.login({}, withToken(session!.token)), { code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', fields: ['credentials'] });
+    await expectError(stack.sessions.login({}, withToken(session!.token)), {
+      code: Status.INVALID_ARGUMENT,
+      reason: 'INVALID_ARGUMENT',
+      fields: ['credentials'],
+    });
   });
 
   it('DestroySession ends the token for good: later calls with it are SESSION_EXPIRED', async () => {

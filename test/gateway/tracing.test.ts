@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import { startTracing, tracingRequested, type Tracing } from '../../server/tracing/tracing';
-import { app, startStack, withToken, type Stack } from './harness';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { startTracing, type Tracing, tracingRequested } from '../../server/tracing/tracing';
+import { app, type Stack, startStack, withToken } from './harness';
 
 // One SDK per test file: it registers itself globally.
 const exporter = new InMemorySpanExporter();
@@ -25,13 +25,20 @@ async function finishedSpans(): Promise<ReadableSpan[]> {
 it('traces each RPC as a server span with the upstream request as its child client span, and sends traceparent upstream', async () => {
   await stack.users.getUser({ id: stack.idOf('alice') });
   exporter.reset();
-  const { session } = await stack.sessions.createSession({ subject: { $case: 'user', value: { method: { $case: 'loginPassword', value: { login: 'alice', password: 'alicePass1!' } } } } });
+  const { session } = await stack.sessions.createSession({
+    subject: { $case: 'user', value: { method: { $case: 'loginPassword', value: { login: 'alice', password: 'alicePass1!' } } } },
+  });
   await stack.users.getUser({ id: stack.idOf('bob') }, withToken(session!.token));
 
   const spans = await finishedSpans();
   const server = spans.find((s) => s.name === 'quickblox.v1.UserService/GetUser' && s.kind === SpanKind.SERVER)!;
   expect(server).toBeDefined();
-  expect(server.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'quickblox.v1.UserService', 'rpc.method': 'GetUser', 'rpc.grpc.status_code': 0 });
+  expect(server.attributes).toMatchObject({
+    'rpc.system': 'grpc',
+    'rpc.service': 'quickblox.v1.UserService',
+    'rpc.method': 'GetUser',
+    'rpc.grpc.status_code': 0,
+  });
   const client = spans.find((s) => s.name === 'GET /users/{id}.json' && s.kind === SpanKind.CLIENT)!;
   expect(client.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
   expect(client.spanContext().traceId).toBe(server.spanContext().traceId);

@@ -1,6 +1,6 @@
 import { Status } from 'nice-grpc';
 import { FilterOperator, SortDirection, UserField } from '../../gen/quickblox/v1/user_query';
-import { errorInfoOf, expectError, startStack, violationsOf, withToken, type Stack } from './harness';
+import { errorInfoOf, expectError, type Stack, startStack, violationsOf, withToken } from './harness';
 
 let stack: Stack;
 let noKey: Stack;
@@ -13,7 +13,9 @@ const stored = (login: string) => stack.emulator.state.apps.get(12345)!.users.fi
 const requests = () => stack.emulator.state.requestLog.length;
 
 async function tokenOf(login: string, password: string, on: Stack = stack): Promise<string> {
-  const { session } = await on.sessions.createSession({ subject: { $case: 'user', value: { method: { $case: 'loginPassword', value: { login, password } } } } });
+  const { session } = await on.sessions.createSession({
+    subject: { $case: 'user', value: { method: { $case: 'loginPassword', value: { login, password } } } },
+  });
   return session!.token;
 }
 
@@ -25,7 +27,14 @@ async function signUp(login: string, extra: Record<string, unknown> = {}) {
 describe('UserService.CreateUser', () => {
   it('signs a user up with the application session and returns what the upstream stored', async () => {
     const user = await signUp('carol', { fullName: 'Carol C', tags: ['web', 'beta'], phone: '+15550199', customData: '{"k":1}', externalUserId: 5005n });
-    expect(user).toMatchObject({ login: 'carol', email: 'carol@example.com', fullName: 'Carol C', tags: ['web', 'beta'], externalUserId: 5005n, customData: '{"k":1}' });
+    expect(user).toMatchObject({
+      login: 'carol',
+      email: 'carol@example.com',
+      fullName: 'Carol C',
+      tags: ['web', 'beta'],
+      externalUserId: 5005n,
+      customData: '{"k":1}',
+    });
     expect(stored('carol')).toMatchObject({ id: Number(user.id), user_tags: 'web,beta', phone: '+15550199', external_user_id: 5005 });
   });
 
@@ -44,9 +53,11 @@ describe('UserService.CreateUser', () => {
       stack.users.createUser({ user: { login: ' spaced', email: 'nope', tags: ['a,b', 'x'.repeat(65)], externalUserId: 0n }, password: 'short' }),
       { code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT' },
     );
-    expect(violationsOf(error).map((v) => v.field).sort()).toEqual(
-      ['password', 'user.email', 'user.external_user_id', 'user.login', 'user.tags[0]', 'user.tags[1]'].sort(),
-    );
+    expect(
+      violationsOf(error)
+        .map((v) => v.field)
+        .sort(),
+    ).toEqual(['password', 'user.email', 'user.external_user_id', 'user.login', 'user.tags[0]', 'user.tags[1]'].sort());
     await expectError(stack.users.createUser({ user: { fullName: 'No Login' }, password: 'password123' }), {
       code: Status.INVALID_ARGUMENT,
       reason: 'INVALID_ARGUMENT',
@@ -102,7 +113,11 @@ describe('UserService reads', () => {
     await expectError(stack.users.findUser({ key: { $case: 'phone', value: '+10000000' } }), { code: Status.NOT_FOUND, reason: 'USER_NOT_FOUND' });
     await expectError(stack.users.findUser({ key: { $case: 'twitterId', value: 'no-such' } }), { code: Status.NOT_FOUND, reason: 'USER_NOT_FOUND' });
     await expectError(stack.users.findUser({}), { code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', fields: ['key'] });
-    await expectError(stack.users.findUser({ key: { $case: 'email', value: 'a b@c' } }), { code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', fields: ['email'] });
+    await expectError(stack.users.findUser({ key: { $case: 'email', value: 'a b@c' } }), {
+      code: Status.INVALID_ARGUMENT,
+      reason: 'INVALID_ARGUMENT',
+      fields: ['email'],
+    });
   });
 
   it('ListUsers pages through every user', async () => {
@@ -113,7 +128,11 @@ describe('UserService reads', () => {
     const second = await stack.users.listUsers({ page: 2, perPage: 1 });
     expect(second.page).toBe(2);
     expect(second.users[0]!.id).toBeGreaterThan(first.users[0]!.id);
-    await expectError(stack.users.listUsers({ perPage: 101, page: 0 }), { code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', fields: ['page', 'per_page'] });
+    await expectError(stack.users.listUsers({ perPage: 101, page: 0 }), {
+      code: Status.INVALID_ARGUMENT,
+      reason: 'INVALID_ARGUMENT',
+      fields: ['page', 'per_page'],
+    });
   });
 
   it('ListUsers compiles typed filters and an order', async () => {
@@ -138,7 +157,14 @@ describe('UserService reads', () => {
 
   it('ListUsers encodes filter values so that they cannot change the query', async () => {
     const { users, totalEntries } = await stack.users.listUsers({
-      query: { $case: 'filter', value: { filters: [{ field: UserField.USER_FIELD_LOGIN, operator: FilterOperator.FILTER_OPERATOR_EQ, values: ['alice&per_page=1&filter[]=number id gt 0, x'] }] } },
+      query: {
+        $case: 'filter',
+        value: {
+          filters: [
+            { field: UserField.USER_FIELD_LOGIN, operator: FilterOperator.FILTER_OPERATOR_EQ, values: ['alice&per_page=1&filter[]=number id gt 0, x'] },
+          ],
+        },
+      },
     });
     expect(users).toEqual([]);
     expect(totalEntries).toBe(0);
@@ -186,13 +212,22 @@ describe('UserService reads', () => {
     const byTags = await stack.users.listUsers({ query: { $case: 'tags', value: { tags: ['android', 'vip'] } } });
     expect(byTags.users.map((u) => u.login).sort()).toEqual(['alice', 'bob']);
     expect(await stack.users.listUsers({ query: { $case: 'fullName', value: 'Nobody Atall' } })).toEqual({ users: [], page: 1, perPage: 10, totalEntries: 0 });
-    expect(await stack.users.listUsers({ query: { $case: 'tags', value: { tags: ['nope'] } }, perPage: 5 })).toEqual({ users: [], page: 1, perPage: 5, totalEntries: 0 });
-    await expectError(stack.users.listUsers({ query: { $case: 'tags', value: { tags: [] } } }), { code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', fields: ['tags.tags'] });
+    expect(await stack.users.listUsers({ query: { $case: 'tags', value: { tags: ['nope'] } }, perPage: 5 })).toEqual({
+      users: [],
+      page: 1,
+      perPage: 5,
+      totalEntries: 0,
+    });
+    await expectError(stack.users.listUsers({ query: { $case: 'tags', value: { tags: [] } } }), {
+      code: Status.INVALID_ARGUMENT,
+      reason: 'INVALID_ARGUMENT',
+      fields: ['tags.tags'],
+    });
   });
 });
 
 describe('UserService changes', () => {
-  it('UpdateUser with the user\'s token changes the masked fields, clears a masked unset one, and changes the password', async () => {
+  it("UpdateUser with the user's token changes the masked fields, clears a masked unset one, and changes the password", async () => {
     const erin = await signUp('erin', { fullName: 'Erin E', website: 'https://erin.example' });
     const token = await tokenOf('erin', 'erinPass123');
     const { user } = await stack.users.updateUser(
@@ -252,7 +287,7 @@ describe('UserService changes', () => {
     await expectError(noKey.users.createUserToken({ userId: noKey.idOf('bob') }), { code: Status.FAILED_PRECONDITION, reason: 'API_KEY_REQUIRED' });
   });
 
-  it('DeleteUser deletes by id with the user\'s token, and by external id', async () => {
+  it("DeleteUser deletes by id with the user's token, and by external id", async () => {
     const gina = await signUp('gina');
     await stack.users.deleteUser({ target: { $case: 'id', value: gina.id } }, withToken(await tokenOf('gina', 'ginaPass123')));
     expect(stored('gina')).toBeUndefined();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, environmentVariables, loadConfig } from '../../server/config/load-config';
 import { usage } from '../../server/cli/usage';
+import { ConfigError, environmentVariables, loadConfig } from '../../server/config/load-config';
 
 const minimal = { QB_APPLICATION_ID: '12345', QB_AUTH_KEY: 'AbCdEfGh12345', QB_AUTH_SECRET: 'S3cr3tS3cr3tXYZ' };
 
@@ -97,7 +97,13 @@ describe('configuration from the environment', () => {
       SHUTDOWN_GRACE_MS: '0',
       LOG_LEVEL: 'debug',
     });
-    expect(config.upstream).toMatchObject({ endpoint: 'http://127.0.0.1:8080', apiKey: 'key-1', signatureAlgorithm: 'sha256', timeoutMs: 2500, connections: 8 });
+    expect(config.upstream).toMatchObject({
+      endpoint: 'http://127.0.0.1:8080',
+      apiKey: 'key-1',
+      signatureAlgorithm: 'sha256',
+      timeoutMs: 2500,
+      connections: 8,
+    });
     expect(config).toMatchObject({ grpc: { host: '127.0.0.1', port: 0 }, metricsPort: 9000, reuseUserSessions: true, shutdownGraceMs: 0, logLevel: 'debug' });
     expect(environmentVariables.map(([name]) => name)).toContain('QB_REUSE_USER_SESSIONS');
   });
@@ -128,7 +134,14 @@ describe('configuration from the environment', () => {
       names!.split(' / ').forEach((name, i) => documented.set(name.replace(/`/g, ''), (cells[i] ?? cells[0]!).trim()));
     }
     for (const [name, , fallback] of environmentVariables) {
-      expect({ name, readme: documented.get(name)?.match(/^`([^`]*)`|^(required|—)/)?.slice(1).find(Boolean) }).toEqual({ name, readme: fallback ?? expect.stringMatching(/^(required|—)$/) });
+      expect({
+        name,
+        readme: documented
+          .get(name)
+          ?.match(/^`([^`]*)`|^(required|—)/)
+          ?.slice(1)
+          .find(Boolean),
+      }).toEqual({ name, readme: fallback ?? expect.stringMatching(/^(required|—)$/) });
       expect(help).toContain(fallback === undefined ? `  ${name} ` : `(default ${fallback})`);
     }
     expect([...documented.keys()].filter((name) => !environmentVariables.some(([known]) => known === name))).toEqual([]);

@@ -1,14 +1,19 @@
 import { backoffDelay } from '../../server/upstream/backoff';
 import { compose, type Send, type UpstreamInterceptor, type UpstreamRequest } from '../../server/upstream/interceptor';
 import { quickbloxRoutes } from '../../server/upstream/quickblox-routes';
-import { readRetry, type RetryRule } from '../../server/upstream/retry-policy';
+import { type RetryRule, readRetry } from '../../server/upstream/retry-policy';
 import { expectSuccess } from '../../server/upstream/stages/expect-success';
 import { retry } from '../../server/upstream/stages/retry';
 import { createUpstreamClock } from '../../server/upstream/upstream-clock';
 import { UpstreamError } from '../../server/upstream/upstream-error';
 import { noObserver, type RetryKind } from '../../server/upstream/upstream-observer';
 
-const request = (call = quickbloxRoutes.userById(7)): UpstreamRequest => ({ call, credential: { kind: 'application' }, scope: { upstreamRequests: 0 }, headers: {} });
+const request = (call = quickbloxRoutes.userById(7)): UpstreamRequest => ({
+  call,
+  credential: { kind: 'application' },
+  scope: { upstreamRequests: 0 },
+  headers: {},
+});
 
 describe('the upstream pipeline', () => {
   it('composes stages outermost first', async () => {

@@ -9,17 +9,42 @@ const base = { application_id: '12345', auth_key: 'AbCdEfGh12345', nonce: '4321'
 // Reference §3.4: params, HMAC-SHA1, HMAC-SHA256.
 const vectors: [string, Record<string, string>, string, string][] = [
   ['app session', {}, '61b9b10b68122cdadfdeffc85e7517ce334bd83e', '8d6bbea01ca63f5d1f970261b5e86d22a4cb394730623b276b76d92428ab0739'],
-  ['login', { 'user[login]': 'alice', 'user[password]': 'alicePass1!' }, '86b9df4f54f5986b573371075d976897ac6decee', '2ebc9f487bad3ef8388e63ddda00ffb3d4441de92fee20a602d6615773fad479'],
-  ['email', { 'user[email]': 'alice@example.com', 'user[password]': 'alicePass1!' }, 'f03f764571ee32a6585ae6751d39c52b131a5a66', 'f8ebd52711486c3ebc15ad35693ed6dbc7ac0cf5e596fadddd4817e2b8c24ec0'],
-  ['facebook token+secret', { provider: 'facebook', 'keys[token]': 'FBTOKEN123', 'keys[secret]': 'FBSECRET456' }, 'b6dc7353de3c38eb0ecc56bc43bf425611445973', 'ff91f49ae76ad7b95a4d76be9b491934f9029e8240b9740cfd664f72571b28f6'],
-  ['facebook token only', { provider: 'facebook', 'keys[token]': 'FBTOKEN123' }, '58f795cd1d606bd2ac144eddf8d064303a967d4e', '4081e787109aae0d4a98eb68c2c5293ac186cdfc80f5e68ec6caa47738d7ad42'],
+  [
+    'login',
+    { 'user[login]': 'alice', 'user[password]': 'alicePass1!' },
+    '86b9df4f54f5986b573371075d976897ac6decee',
+    '2ebc9f487bad3ef8388e63ddda00ffb3d4441de92fee20a602d6615773fad479',
+  ],
+  [
+    'email',
+    { 'user[email]': 'alice@example.com', 'user[password]': 'alicePass1!' },
+    'f03f764571ee32a6585ae6751d39c52b131a5a66',
+    'f8ebd52711486c3ebc15ad35693ed6dbc7ac0cf5e596fadddd4817e2b8c24ec0',
+  ],
+  [
+    'facebook token+secret',
+    { provider: 'facebook', 'keys[token]': 'FBTOKEN123', 'keys[secret]': 'FBSECRET456' },
+    'b6dc7353de3c38eb0ecc56bc43bf425611445973',
+    'ff91f49ae76ad7b95a4d76be9b491934f9029e8240b9740cfd664f72571b28f6',
+  ],
+  [
+    'facebook token only',
+    { provider: 'facebook', 'keys[token]': 'FBTOKEN123' },
+    '58f795cd1d606bd2ac144eddf8d064303a967d4e',
+    '4081e787109aae0d4a98eb68c2c5293ac186cdfc80f5e68ec6caa47738d7ad42',
+  ],
   [
     'firebase_phone',
     { provider: 'firebase_phone', 'firebase_phone[project_id]': 'my-fb-project', 'firebase_phone[access_token]': 'eyJhbGciOiJSUzI1NiJ9.PAYLOAD.SIG' },
     '58a2881cc98a166ada24857de29d703084ec691a',
     'bf8a7dd4f4dad9a996e31dea7cfc5f779345ec13787d1805bc9dc0fa35c7b33d',
   ],
-  ['special characters', { 'user[login]': 'bob smith', 'user[password]': 'p&ss=w0rd+é' }, '1d0106a8fa4f580d7307aca8a648492497d792cc', '1626cc63cb27e4d0c00d7928cfdae2483a816ad8947acb4e1dd65c5b0554618f'],
+  [
+    'special characters',
+    { 'user[login]': 'bob smith', 'user[password]': 'p&ss=w0rd+é' },
+    '1d0106a8fa4f580d7307aca8a648492497d792cc',
+    '1626cc63cb27e4d0c00d7928cfdae2483a816ad8947acb4e1dd65c5b0554618f',
+  ],
 ];
 
 describe('the gateway signer (reference §3)', () => {

@@ -1,18 +1,22 @@
 import { Status } from 'nice-grpc-common';
 import { ErrorInfo } from 'nice-grpc-error-details';
 import { mapUpstreamError } from '../../server/errors/upstream-error-mapping';
+import { createUserSessionCache } from '../../server/sessions/user-session-cache';
 import { createAppSessionCache } from '../../server/upstream/app-session';
 import { parseExpiry } from '../../server/upstream/expiry-header';
 import { encodeParams, withQuery } from '../../server/upstream/form-encoding';
 import { createUpstreamClock } from '../../server/upstream/upstream-clock';
 import { UpstreamError } from '../../server/upstream/upstream-error';
-import { createUserSessionCache } from '../../server/sessions/user-session-cache';
 
 describe('form encoding', () => {
   it('percent-encodes every value and keeps brackets in keys', () => {
-    expect(encodeParams([['user[login]', 'bob smith'], ['user[password]', 'p&ss=w0rd+é'], ['filter[]', 'string login in a,b']])).toBe(
-      'user[login]=bob%20smith&user[password]=p%26ss%3Dw0rd%2B%C3%A9&filter[]=string%20login%20in%20a%2Cb',
-    );
+    expect(
+      encodeParams([
+        ['user[login]', 'bob smith'],
+        ['user[password]', 'p&ss=w0rd+é'],
+        ['filter[]', 'string login in a,b'],
+      ]),
+    ).toBe('user[login]=bob%20smith&user[password]=p%26ss%3Dw0rd%2B%C3%A9&filter[]=string%20login%20in%20a%2Cb');
     expect(withQuery('/users.json', [])).toBe('/users.json');
     expect(withQuery('/users.json', [['page', '2']])).toBe('/users.json?page=2');
   });
@@ -93,7 +97,15 @@ describe('the application session cache', () => {
 
 describe('the user session cache', () => {
   const credentials = { method: { $case: 'loginPassword' as const, value: { login: 'alice', password: 'alicePass1!' } } };
-  const session = (token: string, expiresAt: number) => ({ token, id: 1n, applicationId: 1n, userId: 2n, createdAt: undefined, updatedAt: undefined, expiresAt: new Date(expiresAt) });
+  const session = (token: string, expiresAt: number) => ({
+    token,
+    id: 1n,
+    applicationId: 1n,
+    userId: 2n,
+    createdAt: undefined,
+    updatedAt: undefined,
+    expiresAt: new Date(expiresAt),
+  });
 
   it('keys by a keyed hash of caller and credentials, never the password', () => {
     const cache = createUserSessionCache({ hashKey: Buffer.alloc(32, 1) });
@@ -130,21 +142,93 @@ describe('the user session cache', () => {
 
 describe('upstream error mapping', () => {
   const cases: [string, UpstreamError, 'token' | 'application' | 'apiKey' | 'signature', Status, string][] = [
-    ['expired caller token', new UpstreamError('status', '/users/{id}.json', 401, { errors: { base: ['Required session does not exist'] } }), 'token', Status.UNAUTHENTICATED, 'SESSION_EXPIRED'],
-    ['lost app session', new UpstreamError('status', '/users/{id}.json', 401, { errors: { base: ['Required session does not exist'] } }), 'application', Status.UNAVAILABLE, 'UPSTREAM_SESSION_LOST'],
-    ['bad credentials', new UpstreamError('status', '/session.json', 401, { errors: ['Unauthorized'] }), 'signature', Status.UNAUTHENTICATED, 'BAD_CREDENTIALS'],
+    [
+      'expired caller token',
+      new UpstreamError('status', '/users/{id}.json', 401, { errors: { base: ['Required session does not exist'] } }),
+      'token',
+      Status.UNAUTHENTICATED,
+      'SESSION_EXPIRED',
+    ],
+    [
+      'lost app session',
+      new UpstreamError('status', '/users/{id}.json', 401, { errors: { base: ['Required session does not exist'] } }),
+      'application',
+      Status.UNAVAILABLE,
+      'UPSTREAM_SESSION_LOST',
+    ],
+    [
+      'bad credentials',
+      new UpstreamError('status', '/session.json', 401, { errors: ['Unauthorized'] }),
+      'signature',
+      Status.UNAUTHENTICATED,
+      'BAD_CREDENTIALS',
+    ],
     ['token required', new UpstreamError('status', '/users.json', 401, { errors: ['Token is required'] }), 'token', Status.UNAUTHENTICATED, 'TOKEN_REQUIRED'],
-    ['rejected API key', new UpstreamError('status', '/users/{id}/tokens', 401, { errors: { base: ['Authorization failed'] } }), 'apiKey', Status.UNAVAILABLE, 'GATEWAY_MISCONFIGURED'],
-    ['need user', new UpstreamError('status', '/users/{id}.json', 422, { errors: { base: ['Forbidden. Need user.'] } }), 'token', Status.PERMISSION_DENIED, 'NEED_USER'],
-    ['not owner', new UpstreamError('status', '/users/{id}.json', 403, { errors: { base: ['You are not owner of this object'] } }), 'token', Status.PERMISSION_DENIED, 'NOT_OWNER'],
+    [
+      'rejected API key',
+      new UpstreamError('status', '/users/{id}/tokens', 401, { errors: { base: ['Authorization failed'] } }),
+      'apiKey',
+      Status.UNAVAILABLE,
+      'GATEWAY_MISCONFIGURED',
+    ],
+    [
+      'need user',
+      new UpstreamError('status', '/users/{id}.json', 422, { errors: { base: ['Forbidden. Need user.'] } }),
+      'token',
+      Status.PERMISSION_DENIED,
+      'NEED_USER',
+    ],
+    [
+      'not owner',
+      new UpstreamError('status', '/users/{id}.json', 403, { errors: { base: ['You are not owner of this object'] } }),
+      'token',
+      Status.PERMISSION_DENIED,
+      'NOT_OWNER',
+    ],
     ['forbidden', new UpstreamError('status', '/users.json', 403, { errors: { base: ['Forbidden'] } }), 'token', Status.PERMISSION_DENIED, 'FORBIDDEN'],
-    ['not found', new UpstreamError('status', '/users/{id}.json', 404, { code: null, message: "Couldn't find user" }), 'token', Status.NOT_FOUND, 'USER_NOT_FOUND'],
-    ['email taken', new UpstreamError('status', '/users.json', 422, { errors: { email: ['has already been taken.'] } }), 'token', Status.ALREADY_EXISTS, 'EMAIL_TAKEN'],
-    ['field error', new UpstreamError('status', '/users.json', 422, { errors: { password: ['is too short (minimum is 8 characters)'] } }), 'token', Status.INVALID_ARGUMENT, 'VALIDATION_FAILED'],
-    ['other refusal', new UpstreamError('status', '/login.json', 422, { errors: { base: ['Email is not confirmed'] } }), 'token', Status.FAILED_PRECONDITION, 'UPSTREAM_REJECTED'],
-    ['bad signature', new UpstreamError('status', '/session.json', 422, { errors: { base: ['Unexpected signature'] } }), 'signature', Status.UNAVAILABLE, 'GATEWAY_MISCONFIGURED'],
+    [
+      'not found',
+      new UpstreamError('status', '/users/{id}.json', 404, { code: null, message: "Couldn't find user" }),
+      'token',
+      Status.NOT_FOUND,
+      'USER_NOT_FOUND',
+    ],
+    [
+      'email taken',
+      new UpstreamError('status', '/users.json', 422, { errors: { email: ['has already been taken.'] } }),
+      'token',
+      Status.ALREADY_EXISTS,
+      'EMAIL_TAKEN',
+    ],
+    [
+      'field error',
+      new UpstreamError('status', '/users.json', 422, { errors: { password: ['is too short (minimum is 8 characters)'] } }),
+      'token',
+      Status.INVALID_ARGUMENT,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'other refusal',
+      new UpstreamError('status', '/login.json', 422, { errors: { base: ['Email is not confirmed'] } }),
+      'token',
+      Status.FAILED_PRECONDITION,
+      'UPSTREAM_REJECTED',
+    ],
+    [
+      'bad signature',
+      new UpstreamError('status', '/session.json', 422, { errors: { base: ['Unexpected signature'] } }),
+      'signature',
+      Status.UNAVAILABLE,
+      'GATEWAY_MISCONFIGURED',
+    ],
     ['clock', new UpstreamError('status', '/session.json', 422, { errors: { base: ['Bad timestamp'] } }), 'signature', Status.UNAVAILABLE, 'CLOCK_SKEW'],
-    ['rate limit', new UpstreamError('status', '/users.json', 429, { errors: { base: ['Too Many Requests'] } }), 'token', Status.RESOURCE_EXHAUSTED, 'RATE_LIMITED'],
+    [
+      'rate limit',
+      new UpstreamError('status', '/users.json', 429, { errors: { base: ['Too Many Requests'] } }),
+      'token',
+      Status.RESOURCE_EXHAUSTED,
+      'RATE_LIMITED',
+    ],
     ['outage', new UpstreamError('status', '/users.json', 503, undefined), 'token', Status.UNAVAILABLE, 'UPSTREAM_UNAVAILABLE'],
     ['unreachable', new UpstreamError('unreachable', '/users.json'), 'token', Status.UNAVAILABLE, 'UPSTREAM_UNAVAILABLE'],
     ['timeout', new UpstreamError('timeout', '/users.json'), 'token', Status.DEADLINE_EXCEEDED, 'UPSTREAM_TIMEOUT'],
@@ -164,6 +248,8 @@ describe('upstream error mapping', () => {
       fields: { email: 'user.email' },
     });
     expect(mapped.details).toBe('user.email: has already been taken');
-    expect(mapped.extra.find((d) => d.$type === 'google.rpc.BadRequest')).toMatchObject({ fieldViolations: [{ field: 'user.email', description: 'has already been taken' }] });
+    expect(mapped.extra.find((d) => d.$type === 'google.rpc.BadRequest')).toMatchObject({
+      fieldViolations: [{ field: 'user.email', description: 'has already been taken' }],
+    });
   });
 });
