@@ -21,7 +21,7 @@ function hashDigits(token: string, hexDigits: number): string {
 /** The provider's account id a social token stands for. */
 export function socialAccountId(token: string): string {
   const m = /^(\d{1,18})(?:\..*)?$/.exec(token);
-  return m ? m[1]! : hashDigits(token, 12);
+  return m?.[1] ?? hashDigits(token, 12);
 }
 
 /** The phone number a Firebase phone ID token stands for. */

@@ -27,23 +27,27 @@ function int(name: string, value: string | undefined, fallback: number): number 
   return Number(value);
 }
 
-async function main(): Promise<void> {
-  let values;
+const options = {
+  port: { type: 'string' },
+  'https-port': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  config: { type: 'string' },
+  host: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The command line, or its problem and the usage on stderr and exit code 2. */
+function commandLine() {
   try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        'https-port': { type: 'string' },
-        'rate-limit': { type: 'string' },
-        config: { type: 'string' },
-        host: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    return parseArgs({ options }).values;
   } catch (e) {
     console.error(`emulator: ${(e as Error).message}\n\n${usage}`);
     process.exit(2);
   }
+}
+
+async function main(): Promise<void> {
+  const values = commandLine();
   if (values.help) {
     console.log(usage);
     return;

@@ -10,7 +10,10 @@ export function createRateLimiter(limitPerSecond: () => number) {
     if (limit <= 0) return true;
     const second = Math.floor(nowMs / 1000);
     let w = windows.get(appId);
-    if (!w || w.second !== second) windows.set(appId, (w = { second, count: 0 }));
+    if (!w || w.second !== second) {
+      w = { second, count: 0 };
+      windows.set(appId, w);
+    }
     return ++w.count <= limit;
   };
 }

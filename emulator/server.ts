@@ -138,7 +138,8 @@ function readBody(req: IncomingMessage, done: (error: Reply | undefined, body: B
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
     req.resume();
-    return done(undefined, undefined);
+    done(undefined, undefined);
+    return;
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -214,7 +215,7 @@ function send(
   if (ctx?.session && ctx.shownExpiry !== undefined) res.setHeader('QB-Token-ExpirationDate', expirationHeader(ctx.shownExpiry));
   if (reply.status === 401) res.setHeader('WWW-Authenticate', 'QB-Token realm="QuickBlox"');
   res.end(reply.body);
-  const traceparent = r.req.headers['traceparent'];
+  const traceparent = r.req.headers.traceparent;
   state.record({
     at: now,
     method: r.method,

@@ -110,7 +110,10 @@ export class EmulatorState {
 
   record(entry: LoggedRequest): void {
     let byStatus = this.counts.get(entry.route);
-    if (!byStatus) this.counts.set(entry.route, (byStatus = new Map()));
+    if (!byStatus) {
+      byStatus = new Map();
+      this.counts.set(entry.route, byStatus);
+    }
     byStatus.set(entry.status, (byStatus.get(entry.status) ?? 0) + 1);
     this.requestLog.push(entry);
     if (this.requestLog.length > requestLogSize) this.requestLog.splice(0, this.requestLog.length - requestLogSize);

@@ -20,6 +20,9 @@ const ids = new WeakMap<object, number>();
 let nextId = 0;
 function objectId(o: object): number {
   let id = ids.get(o);
-  if (id === undefined) ids.set(o, (id = ++nextId));
+  if (id === undefined) {
+    id = ++nextId;
+    ids.set(o, id);
+  }
   return id;
 }

@@ -20,7 +20,10 @@ export function acquireChannel(
 ): { channel: Channel; release(): void } {
   const id = `${address}|${key}|${JSON.stringify(options ?? {})}`;
   let entry = shared.get(id);
-  if (!entry) shared.set(id, (entry = { channel: createChannel(address, credentials, options), users: 0 }));
+  if (!entry) {
+    entry = { channel: createChannel(address, credentials, options), users: 0 };
+    shared.set(id, entry);
+  }
   entry.users++;
   let released = false;
   const held = entry;

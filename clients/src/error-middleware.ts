@@ -1,4 +1,4 @@
-import { ClientError, type ClientMiddleware, Metadata } from 'nice-grpc-common';
+import { ClientError, type ClientMiddleware, type Metadata } from 'nice-grpc-common';
 import { BadRequest, ErrorInfo, RetryInfo, Status as RpcStatus } from '../../gen/index.google.rpc';
 import { GatewayError, type GatewayErrorDetails } from './gateway-error';
 

@@ -23,7 +23,10 @@ export class UserSession {
   token(): Promise<string> {
     this.#token ??= this.client.sessions
       .createSession({ subject: { $case: 'user', value: { method: this.#credentials } } })
-      .then((reply) => reply.session!.token)
+      .then((reply) => {
+        if (!reply.session?.token) throw new Error('the gateway answered CreateSession without a session');
+        return reply.session.token;
+      })
       .catch((e: unknown) => {
         this.#token = undefined;
         throw e;

@@ -26,7 +26,8 @@ export function authenticate(ctx: Ctx): Actor {
   if (!token) throw tokenRequired();
   const session = ctx.state.sessions.find(token, ctx.now, ctx.state.ttlMs);
   if (!session) throw sessionMissing();
-  const app = ctx.state.apps.get(session.appId)!;
+  const app = ctx.state.apps.get(session.appId);
+  if (!app) throw sessionMissing();
   ctx.session = session;
   ctx.shownExpiry = session.lastActivity + ctx.state.ttlMs(session.appId);
   chargeApp(ctx, app);

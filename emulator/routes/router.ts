@@ -54,7 +54,7 @@ export function findRoute(method: string, path: string): Route | undefined {
 
   let m = externalUser.exec(path);
   if (m) {
-    const id = decodeURIComponent(m[1]!);
+    const id = decodeURIComponent(m[1] ?? '');
     const route = `${method} /users/external/{id}.json`;
     if (method === 'GET') return { route, handle: (ctx) => getExternalUser(ctx, id) };
     if (method === 'DELETE') return { route, handle: (ctx) => deleteUser(ctx, id, 'external_user_id') };
@@ -62,12 +62,12 @@ export function findRoute(method: string, path: string): Route | undefined {
   }
   m = userTokens.exec(path);
   if (m && method === 'POST') {
-    const id = decodeURIComponent(m[1]!);
+    const id = decodeURIComponent(m[1] ?? '');
     return { route: 'POST /users/{id}/tokens', handle: (ctx) => createUserToken(ctx, id) };
   }
   m = userById.exec(path);
   if (m) {
-    const id = decodeURIComponent(m[1]!);
+    const id = decodeURIComponent(m[1] ?? '');
     const route = `${method} /users/{id}.json`;
     if (method === 'GET') return { route, handle: (ctx) => getUser(ctx, id) };
     if (method === 'PUT') return { route, handle: (ctx) => updateUser(ctx, id) };

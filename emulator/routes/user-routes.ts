@@ -90,7 +90,7 @@ export function searchByTags(ctx: Ctx): Reply {
       .map((t) => t.trim())
       .filter((t) => t !== ''),
   );
-  return search(ctx, (u) => u.user_tags !== null && u.user_tags.split(',').some((t) => wanted.has(t)), true);
+  return search(ctx, (u) => u.user_tags?.split(',').some((t) => wanted.has(t)) === true, true);
 }
 
 /** `GET /users/phone.json`: users with exactly this phone, as a page. */
@@ -150,8 +150,8 @@ export function resetPassword(ctx: Ctx): Reply {
   const { app } = authenticate(ctx);
   const email = ctx.params.get('email');
   const user = email === undefined ? undefined : app.users.find('email', email);
-  if (!user) throw userNotFound();
-  ctx.state.outbox.push({ at: ctx.now, appId: app.config.id, email: user.email! });
+  if (!user?.email) throw userNotFound();
+  ctx.state.outbox.push({ at: ctx.now, appId: app.config.id, email: user.email });
   return emptyReply();
 }
 

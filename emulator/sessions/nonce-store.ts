@@ -14,7 +14,10 @@ export class NonceStore {
   claim(ts: number, nonce: number, nowSeconds: number): boolean {
     this.prune(nowSeconds);
     let nonces = this.byTimestamp.get(ts);
-    if (!nonces) this.byTimestamp.set(ts, (nonces = new Set()));
+    if (!nonces) {
+      nonces = new Set();
+      this.byTimestamp.set(ts, nonces);
+    }
     if (nonces.has(nonce)) return false;
     nonces.add(nonce);
     return true;

@@ -45,7 +45,10 @@ export function passwordProblems(password: string): string[] {
 export function parseUserInput(fields: Map<string, string>, blobExists: (id: number) => boolean): UserPatch {
   const patch: UserPatch = {};
   const errors: Record<string, string[]> = {};
-  const fail = (field: string, message: string) => (errors[field] ??= []).push(message);
+  const fail = (field: string, message: string): void => {
+    errors[field] ??= [];
+    errors[field].push(message);
+  };
 
   for (const name of textFields) {
     const raw = fields.get(name);

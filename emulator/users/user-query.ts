@@ -105,9 +105,9 @@ export function parseOrder(raw: string | undefined): Comparator {
   const byId: Comparator = (a, b) => a.id - b.id;
   if (raw === undefined || raw.trim() === '') return byId;
   const m = /^(asc|desc)\s+(number|string|date)\s+(\w+)$/.exec(raw.trim());
-  if (!m || !fieldKinds[m[3]!]) throw invalid('order', raw);
+  const field = m?.[3];
+  if (!m || field === undefined || !fieldKinds[field]) throw invalid('order', raw);
   const sign = m[1] === 'desc' ? -1 : 1;
-  const field = m[3]!;
   return (a, b) => {
     const x = fieldValue(a, field);
     const y = fieldValue(b, field);

@@ -33,7 +33,7 @@ export class UserStore {
 
   find(key: UniqueKey, value: string | number): UserRecord | undefined {
     const k = indexKey(key, value);
-    return k === undefined ? undefined : this.indexes.get(key)!.get(k);
+    return k === undefined ? undefined : this.indexes.get(key)?.get(k);
   }
 
   findByIdentityUid(uid: string): UserRecord | undefined {
@@ -123,14 +123,15 @@ export class UserStore {
   private index(user: UserRecord): void {
     for (const key of uniqueKeys) {
       const k = indexKey(key, user[key]);
-      if (k !== undefined) this.indexes.get(key)!.set(k, user);
+      if (k !== undefined) this.indexes.get(key)?.set(k, user);
     }
   }
 
   private unindex(user: UserRecord): void {
     for (const key of uniqueKeys) {
       const k = indexKey(key, user[key]);
-      if (k !== undefined && this.indexes.get(key)!.get(k) === user) this.indexes.get(key)!.delete(k);
+      const index = this.indexes.get(key);
+      if (k !== undefined && index?.get(k) === user) index.delete(k);
     }
   }
 }

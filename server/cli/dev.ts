@@ -41,7 +41,8 @@ async function main(): Promise<void> {
 
   const lines: string[] = [''];
   if (emulator) {
-    const alice = emulator.state.apps.get(demoApplication.id)!.users.find('login', 'alice')!;
+    const alice = emulator.state.apps.get(demoApplication.id)?.users.find('login', 'alice');
+    if (!alice) throw new Error('the demo application has no user alice');
     lines.push(
       `No QuickBlox credentials are set (${credentialVariables.join(', ')}), so the gateway runs against`,
       `the embedded QuickBlox emulator at ${emulator.url}: demo application ${demoApplication.id},`,

@@ -105,7 +105,8 @@ function fieldErrors(error: UpstreamError, context: MappingContext, fail: Fail):
     }
   }
   const message = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
-  if (taken.length > 0) return fail(Status.ALREADY_EXISTS, message, takenReason(taken[0]!), { violations });
+  const [firstTaken] = taken;
+  if (firstTaken !== undefined) return fail(Status.ALREADY_EXISTS, message, takenReason(firstTaken), { violations });
   return fail(Status.INVALID_ARGUMENT, message, ErrorReason.VALIDATION_FAILED, { violations });
 }
 

@@ -24,7 +24,7 @@ function descriptorSet(): Buffer {
 }
 
 /** Adds server reflection (v1 and v1alpha) for the given services. */
-export function addReflection(server: Server<any>, serviceNames: readonly string[]): void {
+export function addReflection<Context extends object>(server: Server<Context>, serviceNames: readonly string[]): void {
   const implementation = ServerReflection(descriptorSet(), serviceNames);
   server.add(ServerReflectionService, implementation);
   server.add(ServerReflectionV1AlphaService, implementation);

@@ -28,7 +28,10 @@ export function createHealthService(readiness: Readiness, services: readonly str
       let sent: ServingStatus | undefined;
       for (;;) {
         const status = known.has(service) ? current() : ServingStatus.SERVICE_UNKNOWN;
-        if (status !== sent) yield { status: (sent = status) };
+        if (status !== sent) {
+          sent = status;
+          yield { status };
+        }
         if (draining()) return;
         await nextChange(readiness, context.signal);
       }

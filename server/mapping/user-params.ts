@@ -60,7 +60,9 @@ export const userFieldPaths: Readonly<Record<string, string>> = {
 
 /** The field names of UserFields that are set (for sign-up, or an update without a mask). */
 export function setUserFields(f: UserFields): string[] {
-  const names = Object.keys(writable).filter((name) => writable[name]!.value(f) !== undefined);
+  const names = Object.entries(writable)
+    .filter(([, spec]) => spec.value(f) !== undefined)
+    .map(([name]) => name);
   if (f.externalId !== undefined) names.push('external_id');
   if (f.avatar !== undefined) names.push('avatar');
   if (f.timezone !== undefined) names.push('timezone');

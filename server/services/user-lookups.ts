@@ -4,6 +4,7 @@ import type { FindUserRequest, GetUserRequest, GetUsersRequest, GetUsersResponse
 import { gatewayError } from '../errors/gateway-errors';
 import { userFromJson, usersFromPage } from '../mapping/user-from-json';
 import type { Params } from '../upstream/form-encoding';
+import type { RouteTable } from '../upstream/quickblox-routes';
 import type { Route } from '../upstream/route';
 import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
@@ -12,28 +13,37 @@ import { checked } from './checked';
 import type { ServiceDeps } from './service-deps';
 import { credentialFor, type Rpc } from './token-policy';
 
-type FindKey = NonNullable<FindUserRequest['key']>;
-
 /** How FindUser looks a user up by each kind of key: the check of the key and the request it becomes. */
-const lookups: { [K in FindKey['$case']]: (v: rules.Violations, value: Extract<FindKey, { $case: K }>['value'], deps: ServiceDeps) => Lookup } = {
-  login: (v, login, { upstream }) => (rules.login(v, 'login', login), { route: upstream.routes.userByLogin, query: [['login', login]] }),
-  email: (v, email, { upstream }) => (rules.email(v, 'email', email), { route: upstream.routes.userByEmail, query: [['email', email]] }),
-  // A page of the users with this phone (phone numbers need not be unique): the first one, or NOT_FOUND.
-  phone: (v, phone, { upstream }) => (
-    rules.text(v, 'phone', phone, 1, 32),
-    {
-      route: upstream.routes.usersByPhone,
-      query: [
-        ['phone', phone],
-        ['per_page', '1'],
-      ],
-      firstOfPage: true,
-    }
-  ),
-  facebookId: (v, id, { upstream }) => (rules.text(v, 'facebook_id', id, 1, 64), { route: upstream.routes.userByFacebookId, query: [['facebook_id', id]] }),
-  twitterId: (v, id, { upstream }) => (rules.text(v, 'twitter_id', id, 1, 64), { route: upstream.routes.userByTwitterId, query: [['twitter_id', id]] }),
-  externalUserId: (v, id, { upstream }) => (rules.positiveId(v, 'external_user_id', id), { route: upstream.routes.userByExternalId(id) }),
-};
+function findLookup(routes: RouteTable, key: NonNullable<FindUserRequest['key']>, v: rules.Violations): Lookup {
+  switch (key.$case) {
+    case 'login':
+      rules.login(v, 'login', key.value);
+      return { route: routes.userByLogin, query: [['login', key.value]] };
+    case 'email':
+      rules.email(v, 'email', key.value);
+      return { route: routes.userByEmail, query: [['email', key.value]] };
+    case 'phone':
+      // A page of the users with this phone (phone numbers need not be unique): the first one, or NOT_FOUND.
+      rules.text(v, 'phone', key.value, 1, 32);
+      return {
+        route: routes.usersByPhone,
+        query: [
+          ['phone', key.value],
+          ['per_page', '1'],
+        ],
+        firstOfPage: true,
+      };
+    case 'facebookId':
+      rules.text(v, 'facebook_id', key.value, 1, 64);
+      return { route: routes.userByFacebookId, query: [['facebook_id', key.value]] };
+    case 'twitterId':
+      rules.text(v, 'twitter_id', key.value, 1, 64);
+      return { route: routes.userByTwitterId, query: [['twitter_id', key.value]] };
+    case 'externalUserId':
+      rules.positiveId(v, 'external_user_id', key.value);
+      return { route: routes.userByExternalId(key.value) };
+  }
+}
 
 interface Lookup {
   route: Route;
@@ -50,7 +60,9 @@ export async function getUser(deps: ServiceDeps, request: GetUserRequest, contex
 export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, context: GatewayContext): Promise<GetUsersResponse> {
   checked((v) => {
     if (request.ids.length === 0 || request.ids.length > 100) v.push({ field: 'ids', description: 'must have 1 to 100 ids' });
-    request.ids.forEach((id, i) => rules.positiveId(v, `ids[${i}]`, id));
+    request.ids.forEach((id, i) => {
+      rules.positiveId(v, `ids[${i}]`, id);
+    });
   });
   const unique = [...new Set(request.ids.map(String))];
   const query: Params = [
@@ -65,7 +77,7 @@ export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, cont
 export async function findUser(deps: ServiceDeps, request: FindUserRequest, context: GatewayContext): Promise<{ user: User }> {
   const { key } = request;
   if (!key) return checked((v) => rules.oneOf(v, 'key', false)) as never;
-  const lookup = checked((v) => (lookups[key.$case] as (v: rules.Violations, value: unknown, deps: ServiceDeps) => Lookup)(v, key.value, deps));
+  const lookup = checked((v) => findLookup(deps.upstream.routes, key, v));
   return { user: await lookUp(deps, 'FindUser', lookup, context) };
 }
 

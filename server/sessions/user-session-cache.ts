@@ -59,7 +59,10 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
     const expiresAt = session.expiresAt?.getTime();
     if (!session.token || expiresAt === undefined) return;
     remove(key);
-    while (entries.size >= maxEntries) remove(entries.keys().next().value!);
+    for (const oldest of entries.keys()) {
+      if (entries.size < maxEntries) break;
+      remove(oldest);
+    }
     entries.set(key, { session, expiresAt });
     keyByToken.set(session.token, key);
   }

@@ -10,6 +10,7 @@ export function parseExpiry(value: string | string[] | undefined): number | unde
   if (typeof value !== 'string') return undefined;
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?\s*(?:UTC|Z|\+0000|\+00:00)$/.exec(value.trim());
   if (!m) return undefined;
-  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   return Number.isNaN(ms) ? undefined : ms;
 }

@@ -7,6 +7,7 @@ import type { FieldViolation } from '../errors/gateway-errors';
 export type Violations = FieldViolation[];
 
 // C0 and C1 controls: never meaningful in a login, name, id or search term.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose.
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/;
 const emailShape = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const passwordCharacters = /^[\p{L}\p{N}\p{P}\p{S}]+$/u;

@@ -54,7 +54,7 @@ describe('the contract messages', () => {
     expect(withoutMask(f.codec.fromJSON(canonicalJson) as object)).toEqual(withoutMask(sample as object));
     const ownJson = f.codec.toJSON(sample) as Record<string, unknown>;
     if ('updateMask' in ownJson) {
-      delete ownJson['updateMask'];
+      delete ownJson.updateMask;
       (canonical as { updateMask?: unknown }).updateMask = undefined;
     }
     expect(equals(desc, fromJson(desc, ownJson as never), canonical)).toBe(true);

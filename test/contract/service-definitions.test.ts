@@ -45,7 +45,7 @@ describe('the generated service definitions', () => {
       const need = (path: number[], what: string) => documented.has(path.join('.')) || missing.push(`${file.name}: ${what}`);
       file.messageType.forEach((m, i) => {
         need([4, i], m.name);
-        m.field.forEach((f, j) => need([4, i, 2, j], `${m.name}.${f.name}`));
+        for (const [j, f] of m.field.entries()) need([4, i, 2, j], `${m.name}.${f.name}`);
         m.oneofDecl.forEach((o, j) => {
           // proto3 `optional` makes a synthetic oneof per field: nothing to document.
           const synthetic = m.field.some((f) => f.oneofIndex === j && f.proto3Optional);
@@ -54,11 +54,11 @@ describe('the generated service definitions', () => {
       });
       file.enumType.forEach((e, i) => {
         need([5, i], e.name);
-        e.value.forEach((v, j) => need([5, i, 2, j], v.name));
+        for (const [j, v] of e.value.entries()) need([5, i, 2, j], v.name);
       });
       file.service.forEach((s, i) => {
         need([6, i], s.name);
-        s.method.forEach((m, j) => need([6, i, 2, j], `${s.name}.${m.name}`));
+        for (const [j, m] of s.method.entries()) need([6, i, 2, j], `${s.name}.${m.name}`);
       });
     }
     expect(missing).toEqual([]);

@@ -19,7 +19,7 @@ function logWatcher(stream: NodeJS.ReadableStream) {
   const waiters: (() => void)[] = [];
   stream.on('data', (chunk: string) => {
     text += chunk;
-    waiters.splice(0).forEach((wake) => wake());
+    for (const wake of waiters.splice(0)) wake();
   });
   return async function line(msg: string): Promise<Record<string, unknown>> {
     for (;;) {

@@ -57,7 +57,7 @@ describe('fault injection and limits', () => {
   it('runs its clock off by an offset: Date header and timestamp checks follow it', async () => {
     await admin('PATCH', 'faults', { clockOffsetMs: 2 * 3600 * 1000 + 1000 });
     const res = await getUser();
-    expect(res.headers['date']).toBe(new Date(Date.UTC(2026, 10, 21, 14, 0, 1)).toUTCString());
+    expect(res.headers.date).toBe(new Date(Date.UTC(2026, 10, 21, 14, 0, 1)).toUTCString());
     const stale = await call(e.url, 'POST', '/session.json', { form: signed({}, { now: Date.UTC(2026, 10, 21, 12, 0, 0) }) });
     expect(stale.json).toEqual({ errors: { base: ['Bad timestamp'] } });
     // The session made at 12:00 lapsed after 14:00 by the emulator's clock.

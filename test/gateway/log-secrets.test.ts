@@ -10,7 +10,9 @@ it('logs of a full run contain no auth secret, API key, password or token', asyn
   const stack = await startStack({ env: { LOG_LEVEL: 'trace', QB_REUSE_USER_SESSIONS: 'true' }, prewarm: true });
   const misconfigured = await startStack({ env: { LOG_LEVEL: 'trace', QB_AUTH_SECRET: 'Wr0ngButSecretValue' } });
   const secrets = new Set<string>([app.authSecret, app.apiKey!, 'Wr0ngButSecretValue', 'alicePass1!', 'bobPass123']);
-  const remember = (...values: (string | undefined)[]) => values.forEach((v) => v && secrets.add(v));
+  const remember = (...values: (string | undefined)[]) => {
+    for (const v of values) if (v) secrets.add(v);
+  };
   const ignore = () => undefined;
   try {
     const { users, sessions } = stack;

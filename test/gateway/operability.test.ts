@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
-import { ServerReflectionRequest, ServerReflectionResponse } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb';
+import { ServerReflectionRequest, type ServerReflectionResponse } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb';
 import { request } from 'undici';
 import { HealthDefinition, HealthCheckResponse_ServingStatus as Serving } from '../../gen/grpc/health/v1/health';
 import { tracingStarted } from '../../server/tracing/tracing';

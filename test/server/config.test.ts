@@ -131,7 +131,7 @@ describe('configuration from the environment', () => {
     const documented = new Map<string, string>();
     for (const [, names, defaults] of readme.matchAll(/^\| ((?:`[A-Z_]+`(?: \/ )?)+) \| ([^|]+) \|/gm)) {
       const cells = defaults!.split(' / ');
-      names!.split(' / ').forEach((name, i) => documented.set(name.replace(/`/g, ''), (cells[i] ?? cells[0]!).trim()));
+      for (const [i, name] of names!.split(' / ').entries()) documented.set(name.replace(/`/g, ''), (cells[i] ?? cells[0]!).trim());
     }
     for (const [name, , fallback] of environmentVariables) {
       expect({

@@ -84,7 +84,12 @@ describe('the application session cache', () => {
   it('lets one waiter give up without cancelling the creation for others', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const cache = createAppSessionCache({ create: async () => (await gate, { token: 't', expiresAt: Date.now() + 60_000 * 60 }) });
+    const cache = createAppSessionCache({
+      create: async () => {
+        await gate;
+        return { token: 't', expiresAt: Date.now() + 60_000 * 60 };
+      },
+    });
     const controller = new AbortController();
     const impatient = cache.token(controller.signal);
     const patient = cache.token();
