@@ -7,6 +7,11 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // test/e2e needs a build and real tools: `npm run test:e2e`.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+  // npm run test:coverage: the product's code that these tests load, by folder (the README's test
+  // section quotes it). server/cli runs only in the end-to-end suite, as built commands.
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['server/**/*.ts', 'clients/src/**/*.ts', 'emulator/**/*.ts'],
+  coverageReporters: [['text', { maxCols: 120 }], 'text-summary', 'json-summary'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
