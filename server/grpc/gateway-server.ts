@@ -1,25 +1,13 @@
-import { ServerCredentials } from '@grpc/grpc-js';
-import { createServer } from 'nice-grpc';
-import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
-import { openTelemetryServerMiddleware } from 'nice-grpc-opentelemetry';
-import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
-import { HealthDefinition } from '../../gen/index.grpc.health.v1';
-import { SessionServiceDefinition, UserServiceDefinition } from '../../gen/index.quickblox.v1';
 import type { GatewayConfig } from '../config/gateway-config';
-import { createHealthService } from '../health/health-service';
 import type { Logger } from '../logging/logger';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics';
 import { startMetricsServer } from '../metrics/metrics-server';
 import { createReadiness, type Readiness } from '../readiness';
-import { createSessionService } from '../services/session-service';
-import { createUserService } from '../services/user-service';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
-import { tracingStarted } from '../tracing/tracing';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
 import { createUpstream, type Upstream } from '../upstream/upstream';
-import { callLogMiddleware } from './call-log-middleware';
-import { internalErrorMiddleware } from './internal-error-middleware';
-import { addReflection } from './reflection';
+import { createGrpcServer } from './grpc-server';
+import { serverCredentials } from './server-credentials';
 
 export interface Gateway {
   /** `host:port` the gRPC server listens on. */
@@ -43,9 +31,6 @@ export interface GatewayOptions {
   prewarm?: boolean;
 }
 
-/** The services the gateway serves, by full name. */
-export const servedServices = [SessionServiceDefinition.fullName, UserServiceDefinition.fullName] as const;
-
 /** Builds and starts the gateway: the gRPC server, its middleware, the upstream client and the operator's HTTP port. */
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
   const { logger } = options;
@@ -60,27 +45,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
   if (userSessions) metrics.trackCacheSize('user', () => userSessions.size);
 
-  // First attached runs first: metrics and the server span see the final status, and so does the log line.
-  const measured = createServer({ 'grpc.max_receive_message_length': 1024 * 1024 }).use(prometheusServerMiddleware());
-  const server = (tracingStarted() ? measured.use(openTelemetryServerMiddleware()) : measured)
-    .use(callLogMiddleware(logger))
-    .use(errorDetailsServerMiddleware)
-    .use(internalErrorMiddleware(logger));
-  const deps = { upstream, userSessions };
-  server.add(SessionServiceDefinition, createSessionService(deps));
-  server.add(UserServiceDefinition, createUserService(deps));
-  server.add(HealthDefinition, createHealthService(readiness, servedServices));
-  addReflection(server, [...servedServices, HealthDefinition.fullName, 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection']);
-
+  const server = createGrpcServer({ upstream, userSessions }, readiness, logger);
   const { tls } = config.grpc;
-  const credentials = tls
-    ? ServerCredentials.createSsl(
-        tls.clientCa ? Buffer.from(tls.clientCa) : null,
-        [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }],
-        Boolean(tls.clientCa),
-      )
-    : ServerCredentials.createInsecure();
-  const port = await server.listen(`${config.grpc.host}:${config.grpc.port}`, credentials);
+  const port = await server.listen(`${config.grpc.host}:${config.grpc.port}`, serverCredentials(tls));
   const host = config.grpc.host.includes(':') ? `[${config.grpc.host}]` : config.grpc.host;
   const address = `${host}:${port}`;
   const operator = await startMetricsServer(config.grpc.host, config.metricsPort, metrics.registry, readiness);

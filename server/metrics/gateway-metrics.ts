@@ -15,14 +15,8 @@ export interface GatewayMetrics {
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/**
- * The gateway's Prometheus metrics. Label values are bounded by construction:
- * HTTP methods, route templates (`/users/{id}.json`), status classes (`2xx`)
- * and fixed kinds — never a user id, login or token.
- */
-export function createGatewayMetrics(): GatewayMetrics {
-  const own = new Registry();
-  collectDefaultMetrics({ register: own });
+/** The gateway's own metrics, registered in `own`, their zero samples written so that dashboards see every series from the start. */
+function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => number>) {
   const requests = new Counter({
     name: 'qb_upstream_requests_total',
     help: 'Requests sent to the QuickBlox REST API, by method, route template and status class (error: no answer).',
@@ -48,7 +42,6 @@ export function createGatewayMetrics(): GatewayMetrics {
     labelNames: ['cache', 'event'],
     registers: [own],
   });
-  const cacheSizes = new Map<string, () => number>();
   new Gauge({
     name: 'qb_token_cache_entries',
     help: 'Live entries of each token cache.',
@@ -84,7 +77,19 @@ export function createGatewayMetrics(): GatewayMetrics {
   clockOffset.set(0);
   for (const source of ['gateway', 'upstream']) rateLimitRejections.inc({ source }, 0);
   for (const kind of ['read_retry', 'resign', 'session_replay']) retries.inc({ kind }, 0);
+  return { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset };
+}
 
+/**
+ * The gateway's Prometheus metrics. Label values are bounded by construction:
+ * HTTP methods, route templates (`/users/{id}.json`), status classes (`2xx`)
+ * and fixed kinds — never a user id, login or token.
+ */
+export function createGatewayMetrics(): GatewayMetrics {
+  const own = new Registry();
+  collectDefaultMetrics({ register: own });
+  const cacheSizes = new Map<string, () => number>();
+  const { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset } = defineMetrics(own, cacheSizes);
   const statusClass = (status: number | 'error') => (status === 'error' ? 'error' : `${Math.floor(status / 100)}xx`);
   return {
     registry: Registry.merge([own, grpcRegistry]),
