@@ -1,6 +1,6 @@
 /**
  * An upstream error answer: a status and a JSON body in one of the shapes
- * QuickBlox uses (reference §6.1). Route handlers throw these; the server
+ * QuickBlox uses (docs/quickblox-rest.md §6.1). Route handlers throw these; the server
  * writes them.
  */
 export class ApiError extends Error {
@@ -24,7 +24,7 @@ export const listError = (status: number, ...messages: string[]) => new ApiError
 /** Shape D: `{"code":null,"message":...}`. */
 export const messageError = (status: number, message: string) => new ApiError(status, { code: null, message });
 
-// The catalogue of reference §6.2, by name.
+// The catalogue of docs/quickblox-rest.md §6.2, by name.
 export const unexpectedSignature = () => baseError(422, 'Unexpected signature');
 export const badTimestamp = () => baseError(422, 'Bad timestamp');
 export const noApplication = () => baseError(422, 'No Application Found');

@@ -2,7 +2,7 @@ import type { ApplicationConfig } from './config';
 
 /**
  * The demo application `npm run emulator` and `npm run dev` start with. Its
- * credentials are those of the reference's signature vectors (§3.4), so the
+ * credentials are those of the signature vectors of docs/quickblox-rest.md §3.4, so the
  * documented signatures verify against it.
  */
 export const demoApplication: ApplicationConfig = {

@@ -4,7 +4,7 @@
  * query string and a form or JSON body all land here; JSON nested objects
  * and flat bracket keys inside JSON both flatten to the same keys, and JSON
  * numbers and booleans become their decimal text, so that signing and
- * validation see one form whatever the encoding (reference §1.2, §9.8).
+ * validation see one form whatever the encoding (docs/quickblox-rest.md §1.2, §9.8).
  */
 export class Params {
   private readonly map = new Map<string, string[]>();

@@ -1,5 +1,5 @@
 /**
- * QuickBlox counts API calls per application per second (reference §7). A
+ * QuickBlox counts API calls per application per second (docs/quickblox-rest.md §7). A
  * fixed one-second window per application: simple, and what "N requests per
  * second" means to the people who configure it.
  */

@@ -187,7 +187,7 @@ function handle(ctx: Ctx, route: ReturnType<typeof findRoute>, search: string, b
   }
 }
 
-/** A successful request slides its session's expiry and the user's `last_request_at` (reference §9.9). */
+/** A successful request slides its session's expiry and the user's `last_request_at` (docs/quickblox-rest.md §9.9). */
 function slideSession(ctx: Ctx): void {
   const s = ctx.session;
   if (!s) return;

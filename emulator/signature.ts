@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Params } from './params';
 
 /**
- * The string QuickBlox signs (reference §3.1): every received parameter but
+ * The string QuickBlox signs (docs/quickblox-rest.md §3.1): every received parameter but
  * `signature`, as `key=value` with raw (decoded) values, sorted as strings,
  * joined with `&`. Written here independently of the gateway's signer on
  * purpose: the emulator checks the gateway, it must not share its mistakes.

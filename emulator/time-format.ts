@@ -7,7 +7,7 @@ export function isoSeconds(ms: number): string {
 
 /**
  * `2017-11-29 07:11:18 UTC`: the `QB-Token-ExpirationDate` form. Never the ISO
- * form, which the official JS SDK parses as Invalid Date (reference §1.6).
+ * form, which the official JS SDK parses as Invalid Date (docs/quickblox-rest.md §1.6).
  */
 export function expirationHeader(ms: number): string {
   const d = new Date(ms);

@@ -1,7 +1,7 @@
 import { messageError } from '../api-error';
 import { type Ctx, header, jsonReply, type Reply } from './context';
 
-/** `GET /account_settings.json` with `QB-Account-Key`: the endpoints of the account (reference §8). */
+/** `GET /account_settings.json` with `QB-Account-Key`: the endpoints of the account (docs/quickblox-rest.md §8). */
 export function accountSettings(ctx: Ctx): Reply {
   const key = header(ctx, 'qb-account-key');
   const app = key ? ctx.state.appByAccountKey(key) : undefined;

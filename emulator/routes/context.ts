@@ -17,7 +17,7 @@ export interface Ctx {
   origin: string;
   /** The session the request used or made: its expiry goes into `QB-Token-ExpirationDate`. */
   session?: SessionRecord;
-  /** The expiry shown for `session`, taken before this request slides it (reference §2.7). */
+  /** The expiry shown for `session`, taken before this request slides it (docs/quickblox-rest.md §2.7). */
   shownExpiry?: number;
 }
 
@@ -29,7 +29,7 @@ export interface Reply {
 
 export const jsonReply = (status: number, value: unknown): Reply => ({ status, body: JSON.stringify(value) });
 
-/** QuickBlox's "Empty body": a single space, status 200, never 204 (reference §1.4, §1.5). */
+/** QuickBlox's "Empty body": a single space, status 200, never 204 (docs/quickblox-rest.md §1.4, §1.5). */
 export const emptyReply = (): Reply => ({ status: 200, body: ' ' });
 
 /** Counts the request against its application's per-second budget; 429 above it. */

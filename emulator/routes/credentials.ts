@@ -29,7 +29,7 @@ export function sessionCredentials(params: Params): Credentials | undefined {
   };
 }
 
-/** The credentials of `POST /login.json`: flat `login`/`email`/`password` (reference §2.5). */
+/** The credentials of `POST /login.json`: flat `login`/`email`/`password` (docs/quickblox-rest.md §2.5). */
 export function loginCredentials(params: Params): Credentials {
   return {
     login: params.get('login'),

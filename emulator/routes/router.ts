@@ -43,7 +43,7 @@ const fixed: Record<string, (ctx: Ctx) => Reply> = {
 
 const externalUser = /^\/users\/external\/([^/]+)\.json$/;
 const userById = /^\/users\/([^/]+)\.json$/;
-// Documented without `.json` (reference §1.1); both forms are accepted.
+// Documented without `.json` (docs/quickblox-rest.md §1.1); both forms are accepted.
 const userTokens = /^\/users\/([^/]+)\/tokens(?:\.json)?$/;
 
 /** Finds the route of an API request; undefined for a path the API does not have. */

@@ -24,7 +24,7 @@ function sessionObject(s: SessionRecord) {
   };
 }
 
-/** Session calls take a session token; the API key is not for them (reference §4). */
+/** Session calls take a session token; the API key is not for them (docs/quickblox-rest.md §4). */
 function withSession(ctx: Ctx): Actor & { session: SessionRecord } {
   const actor = authenticate(ctx);
   if (!actor.session) throw tokenRequired();
@@ -32,7 +32,7 @@ function withSession(ctx: Ctx): Actor & { session: SessionRecord } {
 }
 
 /**
- * `POST /session.json`. Checks in the order of reference §3.2: application,
+ * `POST /session.json`. Checks in the order of docs/quickblox-rest.md §3.2: application,
  * timestamp, signature, nonce, then the user's credentials.
  */
 export function createSession(ctx: Ctx): Reply {

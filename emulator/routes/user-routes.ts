@@ -66,7 +66,7 @@ export function getExternalUser(ctx: Ctx, externalId: string): Reply {
 
 /**
  * A paged search. `by_full_name` and `by_tags` answer 404 when nothing
- * matches, as the live service did (reference §5.5), unlike `/users.json`
+ * matches, as the live service did (docs/quickblox-rest.md §5.5), unlike `/users.json`
  * and `/users/phone.json`, which answer an empty page.
  */
 function search(ctx: Ctx, match: Predicate, notFoundWhenEmpty: boolean): Reply {
@@ -100,7 +100,7 @@ export function searchByPhone(ctx: Ctx): Reply {
 }
 
 /**
- * The rights of reference §5.6 for changing a user: an application session
+ * The rights of docs/quickblox-rest.md §5.6 for changing a user: an application session
  * may not (422 "Forbidden. Need user."), a user session only itself (403),
  * the API key anyone (or, with `On-Behalf-Of`, as that user).
  */
@@ -155,7 +155,7 @@ export function resetPassword(ctx: Ctx): Reply {
   return emptyReply();
 }
 
-/** `POST /users/{id}/tokens`: a user session minted with the API key; any QB-Token is ignored (reference §4.1). */
+/** `POST /users/{id}/tokens`: a user session minted with the API key; any QB-Token is ignored (docs/quickblox-rest.md §4.1). */
 export function createUserToken(ctx: Ctx, id: string): Reply {
   const key = apiKeyOf(ctx);
   if (key === undefined) throw baseError(401, 'Authorization failed: ApiKey required');

@@ -1,4 +1,4 @@
-/** The timestamp window of reference §3.3, in seconds; replays are remembered for as long. */
+/** The timestamp window of docs/quickblox-rest.md §3.3, in seconds; replays are remembered for as long. */
 export const timestampWindowSeconds = 3600;
 
 /**

@@ -29,7 +29,7 @@ const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 // Printable ASCII without the space: letters, digits and punctuation.
 const passwordPattern = /^[!-~]*$/;
 
-/** The password rules with QuickBlox's exact messages (reference §6.2 row 10), in its order. */
+/** The password rules with QuickBlox's exact messages (docs/quickblox-rest.md §6.2 row 10), in its order. */
 export function passwordProblems(password: string): string[] {
   const problems: string[] = [];
   if (!passwordPattern.test(password)) problems.push('should contain alphanumeric and punctuation characters only');

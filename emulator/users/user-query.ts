@@ -18,7 +18,7 @@ const fieldKinds: Record<string, FieldKind> = {
   updated_at: 'date',
   last_request_at: 'date',
 };
-/** Fields `gt lt ge le between` apply to (reference §5.4); `eq ne in` apply to every field above. */
+/** Fields `gt lt ge le between` apply to (docs/quickblox-rest.md §5.4); `eq ne in` apply to every field above. */
 const rangeFields = new Set(['id', 'created_at', 'updated_at', 'last_request_at', 'external_user_id', 'facebook_id']);
 const operators = new Set(['gt', 'lt', 'ge', 'le', 'eq', 'ne', 'between', 'in']);
 const rangeOperators = new Set(['gt', 'lt', 'ge', 'le', 'between']);
@@ -35,7 +35,7 @@ function fieldValue(u: UserRecord, field: string): string | number | null {
 /**
  * Reads one `filter[]` value, `<type> <field> <operator> <value>`. Date fields
  * compare as dates and number fields as numbers whatever type token the
- * client sent: the official SDK always sends `string` for dates (reference
+ * client sent: the official SDK always sends `string` for dates (docs/quickblox-rest.md
  * §1.2, the `in DATE_FIELDS` bug). A `number` token on facebook_id compares
  * it as a number, a `string` token as text.
  */
@@ -129,7 +129,7 @@ export function readPage(page: string | undefined, perPage: string | undefined):
   return { page: Math.max(1, int(page)), perPage: Math.min(100, int(perPage) || 10) };
 }
 
-/** The paginated envelope of reference §5.4, with each item wrapped as `{"user":…}`. */
+/** The paginated envelope of docs/quickblox-rest.md §5.4, with each item wrapped as `{"user":…}`. */
 export function pageOf(users: UserRecord[], { page, perPage }: Page, json: (u: UserRecord) => string): string {
   const items = users.slice((page - 1) * perPage, page * perPage).map(json);
   return `{"current_page":${page},"per_page":${perPage},"total_entries":${users.length},"items":[${items.join(',')}]}`;

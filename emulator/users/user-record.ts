@@ -30,7 +30,7 @@ export interface UserRecord {
   json: string | null;
 }
 
-/** The user object as the API returns it (reference §5.1), in the documented field order. */
+/** The user object as the API returns it (docs/quickblox-rest.md §5.1), in the documented field order. */
 export function userObject(u: UserRecord) {
   return {
     id: u.id,

@@ -6,7 +6,8 @@ import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-refl
 /**
  * nice-grpc-server-reflection serves `grpc.reflection.v1` only; v1alpha is
  * wire-identical, so the same implementation is also registered under the
- * v1alpha path for clients that still ask for it (toolchain.md §4).
+ * v1alpha path for clients that still ask for it (grpcui and Postman did as
+ * of 2024; grpcurl tries v1 first).
  */
 const ServerReflectionV1AlphaService = {
   serverReflectionInfo: {

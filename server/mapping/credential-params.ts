@@ -5,7 +5,7 @@ import * as rules from '../validation/field-rules';
 
 /**
  * Where credentials go: `POST /session.json` nests login and password in
- * `user[…]`; `POST /login.json` takes them at the top level (reference §2.5).
+ * `user[…]`; `POST /login.json` takes them at the top level (docs/quickblox-rest.md §2.5).
  */
 export type CredentialStyle = 'session' | 'login';
 

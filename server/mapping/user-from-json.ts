@@ -1,6 +1,6 @@
 import type { User } from '../../gen/index.quickblox.v1';
 
-/** A user object as the REST API returns it (reference §5.1); any field may be missing or null. */
+/** A user object as the REST API returns it (docs/quickblox-rest.md §5.1); any field may be missing or null. */
 type UserJson = Record<string, unknown>;
 
 /** Reads `{"user":{…}}` or a bare user object into the contract's User. */

@@ -14,7 +14,7 @@ import { credentialFor } from './token-policy';
 interface ListQuery {
   route: Route;
   query: Params;
-  /** by_full_name and by_tags answer 404 when nothing matches (docs/upstream-notes.md): that is an empty page. */
+  /** by_full_name and by_tags answer 404 when nothing matches (docs/quickblox-rest.md §5.5): that is an empty page. */
   emptyOnNotFound: boolean;
 }
 

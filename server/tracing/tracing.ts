@@ -33,7 +33,8 @@ export function tracingRequested(env: NodeJS.ProcessEnv): boolean {
  * Starts the OpenTelemetry SDK for traces only, configured by the standard
  * OTEL_* variables (exporter, endpoint, sampler, service name, resource
  * attributes). Metrics and logs stay with Prometheus and pino: sdk-node would
- * otherwise start OTLP metric and log exporters on its own (toolchain.md §5).
+ * otherwise start OTLP metric and log exporters on its own when `metricReaders`
+ * and `logRecordProcessors` are left out.
  * Undefined when tracing is not requested. `spanProcessors` replaces the
  * exporters from the environment (tests).
  */

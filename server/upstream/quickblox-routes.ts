@@ -42,7 +42,7 @@ function byId(method: HttpMethod, route: string): (id: Id) => Route {
   return (id) => ({ method, route, path: `${before}${id}${after}`, resource: 'user' });
 }
 
-/** QuickBlox's routes (docs/upstream-notes.md). */
+/** QuickBlox's routes (docs/quickblox-rest.md §5.3). */
 export const quickbloxRoutes: RouteTable = {
   createSession: fixed('POST', '/session.json', 'session'),
   getSession: fixed('GET', '/session.json', 'session'),

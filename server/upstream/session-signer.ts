@@ -14,7 +14,7 @@ export interface SessionSignerOptions {
 }
 
 /**
- * Completes the parameters of a `POST /session.json` (reference §3): the
+ * Completes the parameters of a `POST /session.json` (docs/quickblox-rest.md §3): the
  * application's id and key, a timestamp on the upstream's clock, a nonce that
  * never repeats for that timestamp, and the signature over all of them.
  */

@@ -9,7 +9,7 @@ import type { SignatureAlgorithm } from '../config/gateway-config';
 export type FlatParams = Readonly<Record<string, string>>;
 
 /**
- * The string QuickBlox signs (reference §3.1): every parameter but
+ * The string QuickBlox signs (docs/quickblox-rest.md §3.1): every parameter but
  * `signature` as `key=value` with raw values, sorted as strings, joined by `&`.
  */
 export function stringToSign(params: FlatParams): string {

@@ -55,7 +55,7 @@ export interface UpstreamErrorOptions {
 
 /**
  * A failed upstream request: its kind, route, status and parsed error body.
- * QuickBlox uses several body shapes (docs/upstream-notes.md):
+ * QuickBlox uses several body shapes (docs/quickblox-rest.md §6.1):
  * `{"errors":{"base":[…]}}`, field errors `{"errors":{"login":[…]}}`,
  * `{"errors":[…]}`, `{"code":…,"message":…}` and blank or HTML bodies; this
  * class reads all of them.
@@ -103,7 +103,7 @@ export class UpstreamError extends Error {
   }
 }
 
-/** The one place the upstream's wording is read (docs/upstream-notes.md lists the texts). */
+/** The one place the upstream's wording is read (docs/quickblox-rest.md §6.2 lists the texts). */
 function classify(status: number, e: UpstreamError): UpstreamFailureKind {
   if (e.says('unexpected signature') || e.says('no application found')) return 'app_credentials_rejected';
   if (status === 422 && e.says('bad timestamp')) return 'bad_timestamp';

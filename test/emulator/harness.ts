@@ -4,7 +4,7 @@ import type { ApplicationConfig, EmulatorConfig } from '../../emulator/config';
 import { type Emulator, startEmulator } from '../../emulator/server';
 import { sign } from '../../server/upstream/signing';
 
-/** The reference's made-up credentials (§3.4), plus an API key and two users. */
+/** The made-up credentials of docs/quickblox-rest.md §3.4, plus an API key and two users. */
 export const app: ApplicationConfig = {
   id: 12345,
   authKey: 'AbCdEfGh12345',

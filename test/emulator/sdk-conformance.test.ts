@@ -1,7 +1,7 @@
 /**
  * Drives the emulator with the official QuickBlox JS SDK (quickblox@2.23.0)
  * over HTTPS, as a real application would: the SDK must see no difference
- * from the real service in what the reference marks confirmed.
+ * from the real service in what docs/quickblox-rest.md marks confirmed.
  */
 import { globalAgent } from 'node:https';
 import { systemClock } from '../../emulator/clock';

@@ -151,7 +151,7 @@ describe('session tokens', () => {
     e.clock.advance(100 * 60 * 1000); // 13:40
     const used = await call(e.url, 'GET', '/users/by_login.json?login=alice', { token });
     expect(used.status).toBe(200);
-    // The header shows the expiry as it stood before this request (reference §2.7).
+    // The header shows the expiry as it stood before this request (docs/quickblox-rest.md §2.7).
     expect(used.headers['qb-token-expirationdate']).toBe('2026-11-21 14:00:00 UTC');
     e.clock.advance(100 * 60 * 1000); // 15:20: alive only because the 13:40 request slid it to 15:40
     const later = await call(e.url, 'GET', '/session.json', { token });

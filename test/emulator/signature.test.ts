@@ -4,7 +4,7 @@ import { signatureMatches, stringToSign } from '../../emulator/signature';
 const secret = 'S3cr3tS3cr3tXYZ';
 const base = 'application_id=12345&auth_key=AbCdEfGh12345&nonce=4321&timestamp=1700000000';
 
-// Reference §3.4: string to sign, HMAC-SHA1, HMAC-SHA256.
+// docs/quickblox-rest.md §3.4: string to sign, HMAC-SHA1, HMAC-SHA256.
 const vectors: [string, string, string, string][] = [
   ['app session', base, '61b9b10b68122cdadfdeffc85e7517ce334bd83e', '8d6bbea01ca63f5d1f970261b5e86d22a4cb394730623b276b76d92428ab0739'],
   [
@@ -53,7 +53,7 @@ function fromSigned(message: string, signature: string): Params {
   return p;
 }
 
-describe('signature verification (reference §3)', () => {
+describe('signature verification (docs/quickblox-rest.md §3)', () => {
   it.each(vectors)('%s: string to sign, SHA-1 and SHA-256 vectors verify', (_name, message, sha1, sha256) => {
     expect(stringToSign(fromSigned(message, sha1))).toBe(message);
     expect(signatureMatches(fromSigned(message, sha1), secret)).toBe(true);

@@ -12,7 +12,7 @@ import { loadConfig } from '../../server/config/load-config';
 import { type Gateway, startGateway } from '../../server/grpc/gateway-server';
 import { createLogger } from '../../server/logging/logger';
 
-/** The application the gateway tests run against: the reference's credentials (§3.4) and two users. */
+/** The application the gateway tests run against: the credentials of docs/quickblox-rest.md §3.4 and two users. */
 export const app: ApplicationConfig = {
   id: 12345,
   authKey: 'AbCdEfGh12345',

@@ -6,7 +6,7 @@ import { sign, stringToSign } from '../../server/upstream/signing';
 const secret = 'S3cr3tS3cr3tXYZ';
 const base = { application_id: '12345', auth_key: 'AbCdEfGh12345', nonce: '4321', timestamp: '1700000000' };
 
-// Reference §3.4: params, HMAC-SHA1, HMAC-SHA256.
+// docs/quickblox-rest.md §3.4: params, HMAC-SHA1, HMAC-SHA256.
 const vectors: [string, Record<string, string>, string, string][] = [
   ['app session', {}, '61b9b10b68122cdadfdeffc85e7517ce334bd83e', '8d6bbea01ca63f5d1f970261b5e86d22a4cb394730623b276b76d92428ab0739'],
   [
@@ -47,7 +47,7 @@ const vectors: [string, Record<string, string>, string, string][] = [
   ],
 ];
 
-describe('the gateway signer (reference §3)', () => {
+describe('the gateway signer (docs/quickblox-rest.md §3)', () => {
   it.each(vectors)('%s: matches the SHA-1 and SHA-256 vectors', (_n, extra, sha1, sha256) => {
     const params = { ...base, ...extra };
     expect(sign(params, secret)).toBe(sha1);
