@@ -1,0 +1,116 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { median } from './lib/equal-load';
+import type { Row } from './lib/rows';
+import type { Bench } from './scenarios/bench';
+
+/** The ratios the targets are judged on, from the rows and figures of one run. */
+function ratios(bench: Bench) {
+  const { rows, equalRows, figures, roundRatios, settings } = bench;
+  const byName = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix));
+  const equalByName = (prefix: string) => equalRows.find((r) => r.scenario.startsWith(prefix))!;
+  const closedGatewayCpu = byName('1. ')?.serverCpuUs ?? byName('1b.')!.serverCpuUs!;
+  const closedEchoCpu = byName('4. ')?.serverCpuUs ?? byName('4b.')!.serverCpuUs!;
+  const closedUndiciCpu = byName('2. ')!.callerCpuUs!;
+  const hop = (viaGateway: Row, viaSdk: Row) => ({
+    p50: viaGateway.p50 - viaSdk.p50,
+    p99: viaGateway.p99 - viaSdk.p99,
+    callerCpu: viaGateway.callerCpuUs! / viaSdk.callerCpuUs!,
+  });
+  const equalHop = hop(equalByName('E1b.'), equalByName('E3.'));
+  const closedHop = hop(byName('1b.')!, byName('3. ')!);
+  return {
+    equalLoadRate: settings.rate,
+    gatewayCpuOverFloors: median(roundRatios),
+    gatewayCpuOverFloorsByRound: roundRatios,
+    hopP50Ms: equalHop.p50,
+    hopP99Ms: equalHop.p99,
+    callerCpuClientOverSdk: equalHop.callerCpu,
+    closedLoop: {
+      gatewayCpuOverFloors: closedGatewayCpu / (closedEchoCpu + closedUndiciCpu),
+      hopP50Ms: closedHop.p50,
+      hopP99Ms: closedHop.p99,
+      callerCpuClientOverSdk: closedHop.callerCpu,
+    },
+    upstreamRequestsPerGetUser: figures.upstreamPerCall ?? Number.NaN,
+    coldStormSessionCreations: figures.stormSessions ?? Number.NaN,
+    rssBytesPerCachedSession: figures.bytesPerSession ?? Number.NaN,
+    rssBytesPerCachedSessionBeforeGc: figures.bytesPerSessionUnforced ?? Number.NaN,
+    heapBytesPerCachedSession: figures.heapBytesPerSession ?? Number.NaN,
+  };
+}
+
+type Ratios = ReturnType<typeof ratios>;
+
+const atMost = (value: number, limit: number, unit = '') =>
+  value <= limit ? 'met' : `**missed** by ${unit ? `${(value - limit).toFixed(2)} ${unit}` : `${(value / limit).toFixed(2)}×`}`;
+
+/** One line per target: what it is, the equal-load and closed-loop values, the target, the verdict. */
+function targets(r: Ratios): string[][] {
+  const range = `rounds ${r.gatewayCpuOverFloorsByRound.map((x) => x.toFixed(2)).join(', ')}`;
+  const upstream = r.upstreamRequestsPerGetUser;
+  const rss = r.rssBytesPerCachedSession;
+  return [
+    [
+      'gateway CPU per GetUser ÷ (echo CPU + undici CPU)',
+      `${r.gatewayCpuOverFloors.toFixed(2)} (${range})`,
+      r.closedLoop.gatewayCpuOverFloors.toFixed(2),
+      '≤ 1.25',
+      atMost(r.gatewayCpuOverFloors, 1.25),
+    ],
+    ['p50 via gateway − p50 via SDK (ms)', r.hopP50Ms.toFixed(2), r.closedLoop.hopP50Ms.toFixed(2), '≤ 1', atMost(r.hopP50Ms, 1, 'ms')],
+    ['p99 via gateway − p99 via SDK (ms)', r.hopP99Ms.toFixed(2), r.closedLoop.hopP99Ms.toFixed(2), '≤ 3', atMost(r.hopP99Ms, 3, 'ms')],
+    ['caller CPU per lookup: client package ÷ SDK', r.callerCpuClientOverSdk.toFixed(2), r.closedLoop.callerCpuClientOverSdk.toFixed(2), '—', ''],
+    [
+      'upstream requests per GetUser (steady state)',
+      '',
+      Number.isNaN(upstream) ? 'n/a (no ghz)' : upstream.toFixed(3),
+      '= 1',
+      upstream === 1 ? 'met' : '**missed**',
+    ],
+    ['upstream session creations in the cold storm', '', String(r.coldStormSessionCreations), '= 1', r.coldStormSessionCreations === 1 ? 'met' : '**missed**'],
+    [
+      'gateway RSS per cached user session, after a full GC (bytes)',
+      '',
+      String(Math.round(rss)),
+      '< 2048',
+      rss < 2048 ? 'met' : `**missed** by ${(rss / 2048).toFixed(2)}×`,
+    ],
+    ['heap per cached user session, the cache alone (bytes)', '', String(r.heapBytesPerCachedSession), '—', ''],
+  ];
+}
+
+const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
+
+/** Prints the tables and writes them, with the raw rows, to bench/results/<time>.{md,json}. */
+export function writeReport(bench: Bench): string {
+  const { settings } = bench;
+  const { full, seconds, concurrency, rate, rounds, roundSeconds } = settings;
+  const r = ratios(bench);
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const rows = [...bench.rows, ...bench.equalRows];
+  const markdown = [
+    `Benchmark (${full ? 'full' : 'short'}: ${seconds} s per scenario, ${concurrency} in flight; equal load: ${rounds} rounds of ${roundSeconds} s at ${rate} calls/s), ${new Date().toISOString()}, ${machine}`,
+    '',
+    '| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | server CPU µs/req | caller CPU µs/req | peak RSS MB | note |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (row) =>
+        `| ${row.scenario} | ${row.requests} | ${row.errors} | ${fmt(row.rps, 0)} | ${fmt(row.p50, 2)} | ${fmt(row.p95, 2)} | ${fmt(row.p99, 2)} | ${fmt(row.serverCpuUs, 0)} | ${fmt(row.callerCpuUs, 0)} | ${fmt(row.peakRssMb)} | ${row.note ?? ''} |`,
+    ),
+    '',
+    `| derived | equal load, ${rate} calls/s | closed loop, ${concurrency} in flight | target | verdict |`,
+    '|---|---|---|---|---|',
+    ...targets(r).map((cells) => `| ${cells.join(' | ')} |`),
+    '',
+  ].join('\n');
+  const dir = resolve(__dirname, '../../bench/results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const json = { mode: full ? 'full' : 'short', seconds, concurrency, rate, rounds, roundSeconds, machine, rows, ratios: r };
+  writeFileSync(resolve(dir, `${stamp}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(resolve(dir, `${stamp}.md`), markdown);
+  console.log(`\n${markdown}`);
+  return stamp;
+}
