@@ -10,7 +10,7 @@ module.exports = {
   // npm run test:coverage: the product's code that these tests load, by folder (the README's test
   // section quotes it). server/cli runs only in the end-to-end suite, as built commands.
   coverageProvider: 'v8',
-  collectCoverageFrom: ['server/**/*.ts', 'clients/src/**/*.ts', 'emulator/**/*.ts'],
+  collectCoverageFrom: ['server/**/*.ts', '!server/cli/**', 'clients/src/**/*.ts', 'emulator/**/*.ts'],
   coverageReporters: [['text', { maxCols: 120 }], 'text-summary', 'json-summary'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
