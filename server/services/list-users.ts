@@ -2,8 +2,7 @@ import type { ListUsersRequest, ListUsersResponse } from '../../gen/index.quickb
 import { usersFromPage } from '../mapping/user-from-json';
 import { filterParams, orderParams } from '../mapping/user-query';
 import type { Params } from '../upstream/form-encoding';
-import type { RouteTable } from '../upstream/quickblox-routes';
-import type { Route } from '../upstream/route';
+import type { Route, RouteTable } from '../upstream/route';
 import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';

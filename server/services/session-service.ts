@@ -13,6 +13,7 @@ import { sessionFromJson } from '../mapping/session-from-json';
 import { userFromJson } from '../mapping/user-from-json';
 import type { Params } from '../upstream/form-encoding';
 import type { CallScope } from '../upstream/interceptor';
+import type { Route } from '../upstream/route';
 import type { Violations } from '../validation/field-rules';
 import type { GatewayCallContext, GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';
@@ -74,7 +75,7 @@ async function login(deps: ServiceDeps, request: LoginRequest, context: GatewayC
 }
 
 /** Logout and DestroySession: the token stops being what it was, so no cached session may hand it out. */
-async function endToken(deps: ServiceDeps, rpc: Rpc, route: typeof deps.upstream.routes.logout, context: GatewayContext): Promise<void> {
+async function endToken(deps: ServiceDeps, rpc: Rpc, route: Route, context: GatewayContext): Promise<void> {
   const credential = tokenOf(rpc, context);
   deps.userSessions?.dropToken(credential.token);
   await callUpstream(deps, route, credential, context);

@@ -1,5 +1,6 @@
 import type {
   CreateUserRequest,
+  CreateUserResponse,
   CreateUserTokenRequest,
   CreateUserTokenResponse,
   DeleteUserRequest,
@@ -22,7 +23,7 @@ import { credentialFor } from './token-policy';
 
 const emptyFields: UserFields = { tags: [] };
 
-export async function createUser(deps: ServiceDeps, request: CreateUserRequest, context: GatewayContext): Promise<UpdateUserResponse> {
+export async function createUser(deps: ServiceDeps, request: CreateUserRequest, context: GatewayContext): Promise<CreateUserResponse> {
   const user = request.user ?? emptyFields;
   rejectConnectyCubeOnly(setUserFields(user));
   const params = checked((v) => {

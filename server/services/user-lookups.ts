@@ -4,8 +4,7 @@ import type { FindUserRequest, GetUserRequest, GetUsersRequest, GetUsersResponse
 import { gatewayError } from '../errors/gateway-errors';
 import { userFromJson, usersFromPage } from '../mapping/user-from-json';
 import type { Params } from '../upstream/form-encoding';
-import type { RouteTable } from '../upstream/quickblox-routes';
-import type { Route } from '../upstream/route';
+import type { Route, RouteTable } from '../upstream/route';
 import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';

@@ -1,35 +1,4 @@
-import type { HttpMethod, Route } from './route';
-
-type Id = bigint | number | string;
-
-/**
- * Every REST endpoint the gateway calls, by what it does. Services take their
- * routes from here, so the template that metrics, logs and traces show is
- * always the one the path was built from.
- */
-export interface RouteTable {
-  createSession: Route;
-  getSession: Route;
-  destroySession: Route;
-  login: Route;
-  logout: Route;
-  createUser: Route;
-  listUsers: Route;
-  usersByFullName: Route;
-  usersByTags: Route;
-  usersByPhone: Route;
-  userByLogin: Route;
-  userByEmail: Route;
-  userByFacebookId: Route;
-  userByTwitterId: Route;
-  userById(id: Id): Route;
-  userByExternalId(id: Id): Route;
-  updateUser(id: Id): Route;
-  deleteUser(id: Id): Route;
-  deleteUserByExternalId(id: Id): Route;
-  resetPassword: Route;
-  createUserToken(userId: Id): Route;
-}
+import type { HttpMethod, Id, Route, RouteTable } from './route';
 
 /** A route with no parameter in its path: one object, built once. */
 function fixed(method: HttpMethod, route: string, resource: Route['resource']): Route {

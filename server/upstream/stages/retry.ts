@@ -1,5 +1,5 @@
 import { backoffDelay, sleep } from '../backoff';
-import type { UpstreamInterceptor } from '../interceptor';
+import type { UpstreamInterceptor, UpstreamResponse } from '../interceptor';
 import type { RetryRule } from '../retry-policy';
 import { UpstreamError } from '../upstream-error';
 import type { UpstreamObserver } from '../upstream-observer';
@@ -8,7 +8,7 @@ import type { UpstreamObserver } from '../upstream-observer';
 export function retry(rule: RetryRule, observer: UpstreamObserver): UpstreamInterceptor {
   return (next) => (request) => {
     if (!rule.appliesTo(request)) return next(request);
-    const attempt = async (n: number): Promise<Awaited<ReturnType<typeof next>>> => {
+    const attempt = async (n: number): Promise<UpstreamResponse> => {
       try {
         return await next(request);
       } catch (e) {
