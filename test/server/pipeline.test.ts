@@ -1,3 +1,6 @@
+import { SessionServiceDefinition, UserServiceDefinition } from '../../gen/index.quickblox.v1';
+import { mapUpstreamError } from '../../server/errors/upstream-error-mapping';
+import { tokenPolicy } from '../../server/services/token-policy';
 import { backoffDelay } from '../../server/upstream/backoff';
 import { compose, type Send, type UpstreamInterceptor, type UpstreamRequest } from '../../server/upstream/interceptor';
 import { quickbloxRoutes } from '../../server/upstream/quickblox-routes';
@@ -74,5 +77,19 @@ describe('the upstream pipeline', () => {
     expect(error.cause).toBe(cause);
     expect(error.message).toBe('upstream /users/{id}.json unreachable: connect ECONNREFUSED 127.0.0.1:9');
     expect(error.answered).toBe(false);
+  });
+});
+
+describe('the token policy', () => {
+  it('names every RPC of both services, and nothing else', () => {
+    const rpcs = [SessionServiceDefinition, UserServiceDefinition].flatMap((service) => Object.values(service.methods).map((m) => m.name)).sort();
+    expect(Object.keys(tokenPolicy).sort()).toEqual(rpcs);
+  });
+});
+
+describe('error mapping', () => {
+  it('keeps the UpstreamError as the cause of the gRPC error', () => {
+    const error = new UpstreamError('status', '/users/{id}.json', 404, { errors: ['Not found'] });
+    expect(mapUpstreamError(error, { credential: 'application' }).cause).toBe(error);
   });
 });
