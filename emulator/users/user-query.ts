@@ -43,7 +43,7 @@ export function parseFilter(raw: string): Predicate {
   const m = /^(number|string|date)\s+(\w+)\s+(\w+)\s+([\s\S]*)$/.exec(raw.trim());
   if (!m) throw invalid('filter', raw);
   const [, token, field, op, rawValue] = m as unknown as [string, FieldKind, string, string, string];
-  const fieldKind = fieldKinds[field];
+  const fieldKind = Object.hasOwn(fieldKinds, field) ? fieldKinds[field] : undefined;
   if (!fieldKind || !operators.has(op) || (rangeOperators.has(op) && !rangeFields.has(field))) throw invalid('filter', raw);
   const kind: FieldKind = fieldKind === 'date' ? 'date' : field === 'facebook_id' ? (token === 'string' ? 'string' : 'number') : fieldKind;
 
@@ -106,7 +106,7 @@ export function parseOrder(raw: string | undefined): Comparator {
   if (raw === undefined || raw.trim() === '') return byId;
   const m = /^(asc|desc)\s+(number|string|date)\s+(\w+)$/.exec(raw.trim());
   const field = m?.[3];
-  if (!m || field === undefined || !fieldKinds[field]) throw invalid('order', raw);
+  if (!m || field === undefined || !Object.hasOwn(fieldKinds, field)) throw invalid('order', raw);
   const sign = m[1] === 'desc' ? -1 : 1;
   return (a, b) => {
     const x = fieldValue(a, field);

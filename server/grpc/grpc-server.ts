@@ -15,6 +15,7 @@ import { tracingStarted } from '../tracing/tracing';
 import { callLogMiddleware } from './call-log-middleware';
 import { internalErrorMiddleware } from './internal-error-middleware';
 import { addReflection } from './reflection';
+import { wellFormedTextMiddleware } from './well-formed-text-middleware';
 
 /** The services the gateway serves, by full name. */
 export const servedServices = [SessionServiceDefinition.fullName, UserServiceDefinition.fullName] as const;
@@ -29,7 +30,8 @@ export function createGrpcServer(deps: ServiceDeps, readiness: Readiness, logger
   const server = (tracingStarted() ? measured.use(openTelemetryServerMiddleware()) : measured)
     .use(callLogMiddleware(logger))
     .use(errorDetailsServerMiddleware)
-    .use(internalErrorMiddleware(logger));
+    .use(internalErrorMiddleware(logger))
+    .use(wellFormedTextMiddleware);
   server.add(SessionServiceDefinition, createSessionService(deps));
   server.add(UserServiceDefinition, createUserService(deps));
   server.add(HealthDefinition, createHealthService(readiness, servedServices));

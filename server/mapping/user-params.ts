@@ -71,7 +71,8 @@ export function setUserFields(f: UserFields): string[] {
 
 /** Whether `name` is a field of UserFields the gateway can write upstream. */
 export function isWritableUserField(name: string): boolean {
-  return name in writable;
+  // Own keys only: `in` would also accept what every object inherits (`constructor`, `__proto__`).
+  return Object.hasOwn(writable, name);
 }
 
 /**
@@ -81,7 +82,7 @@ export function isWritableUserField(name: string): boolean {
 export function userParams(f: UserFields, names: readonly string[], v: rules.Violations): Params {
   const params: [string, string][] = [];
   for (const name of names) {
-    const spec = writable[name];
+    const spec = Object.hasOwn(writable, name) ? writable[name] : undefined;
     if (!spec) continue;
     spec.check(v, `user.${name}`, f);
     params.push([`user[${spec.param}]`, spec.value(f) ?? '']);

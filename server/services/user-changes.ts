@@ -56,6 +56,8 @@ export async function updateUser(deps: ServiceDeps, request: UpdateUserRequest, 
   if (params.length === 0 && v.length === 0) v.push({ field: 'update_mask', description: 'names no field to change, and no field of user is set' });
   if (v.length) throw invalidArgument(v);
   const res = await callUpstream(deps, { ...deps.upstream.routes.updateUser(request.id), form: params }, credential, context, { fields: userFieldPaths });
+  // The credentials that made the user's cached sessions no longer log in.
+  if (request.password !== undefined || names.includes('login') || names.includes('email')) deps.userSessions?.dropUser(request.id);
   return { user: userFromJson(res.body) };
 }
 
@@ -79,6 +81,8 @@ export async function deleteUser(deps: ServiceDeps, request: DeleteUserRequest, 
   const { routes } = deps.upstream;
   const route = target.$case === 'id' ? routes.deleteUser(target.value) : routes.deleteUserByExternalId(target.value);
   await callUpstream(deps, route, credentialFor('DeleteUser', context, deps.upstream.hasApiKey), context);
+  // The gateway does not know which user an external id names: then every cached session goes.
+  deps.userSessions?.dropUser(target.$case === 'id' ? target.value : undefined);
 }
 
 export async function resetPassword(deps: ServiceDeps, request: ResetPasswordRequest, context: GatewayContext): Promise<void> {

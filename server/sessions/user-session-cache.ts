@@ -24,6 +24,13 @@ export interface UserSessionCache {
   reuse(key: string, create: () => Promise<Session>): Promise<Session>;
   /** Forgets every entry holding `token` (logout, destroy, an upstream 401). */
   dropToken(token: string): void;
+  /**
+   * Forgets every session of this user, and keeps any creation in flight from
+   * storing one: its credentials changed or it was deleted, so what was cached
+   * was made with credentials the upstream would refuse now. Without an id
+   * (a user named by its external id), every user's.
+   */
+  dropUser(userId?: bigint): void;
   readonly size: number;
 }
 
@@ -47,6 +54,14 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
   const entries = new Map<string, Entry>();
   const keyByToken = new Map<string, string>();
   const pending = new Map<string, Promise<Session>>();
+
+  // Drops are numbered so that a creation that started before one does not store what it made.
+  let generation = 0;
+  let clearedAt = -1;
+  const droppedUsers = new Map<bigint, number>();
+  function droppedSince(startedAt: number, userId: bigint | undefined): boolean {
+    return clearedAt > startedAt || (userId !== undefined && (droppedUsers.get(userId) ?? -1) > startedAt);
+  }
 
   function remove(key: string): void {
     const entry = entries.get(key);
@@ -80,12 +95,16 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
       if (entry) remove(key);
       let flight = pending.get(key);
       if (!flight) {
+        const startedAt = generation;
         flight = create()
           .then((session) => {
-            store(key, session);
+            if (!droppedSince(startedAt, session.userId)) store(key, session);
             return session;
           })
-          .finally(() => pending.delete(key));
+          .finally(() => {
+            pending.delete(key);
+            if (pending.size === 0) droppedUsers.clear();
+          });
         pending.set(key, flight);
       }
       return flight;
@@ -93,6 +112,13 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
     dropToken(token) {
       const key = keyByToken.get(token);
       if (key !== undefined) remove(key);
+    },
+    dropUser(userId) {
+      generation++;
+      if (userId === undefined) clearedAt = generation;
+      else if (pending.size > 0) droppedUsers.set(userId, generation);
+      // A linear pass: credentials change rarely, and an index by user would cost every entry memory.
+      for (const [key, entry] of entries) if (userId === undefined || entry.session.userId === userId) remove(key);
     },
     get size() {
       return entries.size;
