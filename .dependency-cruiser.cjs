@@ -1,10 +1,11 @@
 // Which way imports may run (npm run lint:deps, and so CI). Each rule says why.
 // Layers of server/, top to bottom; a folder may import its own layer and any below it:
-//   cli → grpc, health, metrics → services → sessions, mapping, errors, validation
+//   cli → grpc, health, metrics → callers → services → sessions, mapping, errors, validation
 //       → upstream → tracing, readiness, logging → config
 const layers = [
   ['cli'],
   ['grpc', 'health', 'metrics'],
+  ['callers'],
   ['services'],
   ['sessions', 'mapping', 'errors', 'validation'],
   ['upstream'],

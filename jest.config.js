@@ -12,7 +12,9 @@ module.exports = {
   coverageProvider: 'v8',
   collectCoverageFrom: ['server/**/*.ts', '!server/cli/**', 'clients/src/**/*.ts', 'emulator/**/*.ts'],
   coverageReporters: [['text', { maxCols: 120 }], 'text-summary', 'json-summary'],
+  // jose ships ES modules only: swc compiles it to CommonJS for jest (Node itself requires it as it is).
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    '^.+\\.[jt]s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
 };

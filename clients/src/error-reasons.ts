@@ -48,6 +48,14 @@ export const ErrorReason = {
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   /** The upstream answered with a status the gateway does not know. */
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
+  /** The caller's own credentials (bearer key, JWT, client certificate) were not accepted by the gateway's policy. */
+  CALLER_UNAUTHENTICATED: 'CALLER_UNAUTHENTICATED',
+  /** The gateway's policy does not let this caller call this method. */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** The call needs the account owner's powers (the API key), which the policy does not grant this caller. */
+  OWNER_POWERS_NOT_GRANTED: 'OWNER_POWERS_NOT_GRANTED',
+  /** The caller's quota of calls per second is used up; RetryInfo says when to retry. */
+  CALLER_QUOTA_EXCEEDED: 'CALLER_QUOTA_EXCEEDED',
 } as const;
 
 /** One of the documented reasons. */

@@ -3,6 +3,7 @@ import { type Gateway, startGateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
 import { startTracing } from '../tracing/tracing';
 import { configOrExit, wantsHelp } from './config-or-exit';
+import { demoBanner, writeDemoPolicy } from './dev-demo';
 import { serveUntilSignal } from './serve-until-signal';
 import { usage } from './usage';
 
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
       QB_AUTH_SECRET: demoApplication.authSecret,
       QB_API_KEY: demoApplication.apiKey,
       QB_API_ENDPOINT: emulator.url,
+      GATEWAY_POLICY_FILE: env.GATEWAY_POLICY_FILE || writeDemoPolicy(),
     });
   }
   const config = configOrExit(env, 'Run with --help for every variable.');
@@ -43,16 +45,7 @@ async function main(): Promise<void> {
   if (emulator) {
     const alice = emulator.state.apps.get(demoApplication.id)?.users.find('login', 'alice');
     if (!alice) throw new Error('the demo application has no user alice');
-    lines.push(
-      `No QuickBlox credentials are set (${credentialVariables.join(', ')}), so the gateway runs against`,
-      `the embedded QuickBlox emulator at ${emulator.url}: demo application ${demoApplication.id},`,
-      `users ${(demoApplication.users ?? []).map((u) => `${u.login} / ${u.password}`).join(', ')}.`,
-      'Set the credentials to use the real QuickBlox API instead.',
-      '',
-      `gRPC on ${target} (server reflection on). Try:`,
-      `  grpcurl -plaintext -d '{"id": "${alice.id}"}' ${target} quickblox.v1.UserService/GetUser`,
-      `  grpcurl -plaintext -d '{"user": {"loginPassword": {"login": "alice", "password": "alicePass1!"}}}' ${target} quickblox.v1.SessionService/CreateSession`,
-    );
+    lines.push(...demoBanner(emulator.url, target, demoApplication, alice.id, env.GATEWAY_POLICY_FILE ?? ''));
   } else {
     lines.push(`Running against ${config.upstream.endpoint} (application ${config.upstream.applicationId}).`, '', `gRPC on ${target}. Try:`);
     lines.push(`  grpcurl -plaintext ${target} list`);

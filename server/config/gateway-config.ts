@@ -1,3 +1,5 @@
+import type { CallerPolicy } from './caller-policy';
+
 /** Everything the gateway is configured with, validated and typed. */
 export interface GatewayConfig {
   upstream: UpstreamConfig;
@@ -9,6 +11,8 @@ export interface GatewayConfig {
   /** How long in-flight calls may run on after SIGTERM/SIGINT. */
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  /** Who may call and what each caller may do; unset: everyone is anonymous without owner powers. */
+  policy?: CallerPolicy;
 }
 
 /** TLS of the gRPC server (PEM text); with `clientCa`, callers must present a certificate it signed (mutual TLS). */

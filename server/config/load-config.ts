@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { GatewayConfig } from './gateway-config';
+import { loadPolicy } from './load-policy';
 
 /** Raised when the environment cannot configure a gateway; each line names a variable. */
 export class ConfigError extends Error {
@@ -82,6 +83,10 @@ export const variables = {
     schema: integer(0, 60_000),
   },
   QB_REUSE_USER_SESSIONS: { description: 'true: identical CreateSession calls of one caller share a live session', default: 'false', schema: boolean },
+  GATEWAY_POLICY_FILE: {
+    description: 'YAML or JSON caller policy: who may call, which methods, owner powers, quotas (unset: all anonymous, no owner powers)',
+    schema: path,
+  },
   GRPC_HOST: { description: 'address the gRPC server binds', default: '0.0.0.0', schema: z.string().trim().min(1) },
   GRPC_PORT: { description: 'gRPC port (0: any free port)', default: '50051', schema: port },
   GRPC_TLS_CERT_FILE: { description: 'PEM certificate chain: serve gRPC over TLS (with GRPC_TLS_KEY_FILE)', schema: path },
@@ -141,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (Boolean(v.GRPC_TLS_CERT_FILE) !== Boolean(v.GRPC_TLS_KEY_FILE))
     problems.push('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both or neither');
   if (v.GRPC_TLS_CLIENT_CA_FILE && !v.GRPC_TLS_CERT_FILE) problems.push('GRPC_TLS_CLIENT_CA_FILE needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE');
+  const policy = v.GATEWAY_POLICY_FILE ? loadPolicy(v.GATEWAY_POLICY_FILE) : undefined;
+  if (policy && 'problems' in policy) problems.push(...policy.problems);
   if (problems.length) throw new ConfigError(problems);
   return {
     upstream: {
@@ -160,5 +167,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     reuseUserSessions: v.QB_REUSE_USER_SESSIONS,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     logLevel: v.LOG_LEVEL,
+    policy: policy && !('problems' in policy) ? policy : undefined,
   };
 }

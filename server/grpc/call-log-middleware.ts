@@ -1,8 +1,12 @@
 import { isAbortError } from 'abort-controller-x';
 import { ServerError, type ServerMiddleware, Status } from 'nice-grpc-common';
 import type { Logger } from '../logging/logger';
-import type { GatewayCallContext } from '../services/call-context';
+import type { ScopeContext } from '../services/call-context';
+import type { CallScope } from '../upstream/interceptor';
 import { UpstreamError } from '../upstream/upstream-error';
+
+/** Told of every call of a known caller when it ends: the caller's name, the method path and the status name. */
+export type CallObserver = (caller: string, method: string, code: string) => void;
 
 /** Probes and tooling: every few seconds from Kubernetes, so they log at debug when they succeed. */
 function quiet(path: string): boolean {
@@ -14,12 +18,12 @@ function quiet(path: string): boolean {
  * requests) and writes one log line when the call ends: method, status,
  * duration, upstream requests, and why the upstream gave no answer if it did not. Requests and metadata are never logged.
  */
-export function callLogMiddleware(logger: Logger): ServerMiddleware<GatewayCallContext> {
+export function callLogMiddleware(logger: Logger, onCall?: CallObserver): ServerMiddleware<ScopeContext> {
   // The line is built right here from the method, the status and numbers, so
   // redaction has nothing to find in it; skipping it makes the line ~3× cheaper.
   const callLogger = logger.child({}, { redact: [] });
   return async function* callLog(call, context) {
-    const scope = { signal: context.signal, upstreamRequests: 0 };
+    const scope: CallScope = { signal: context.signal, upstreamRequests: 0 };
     const started = performance.now();
     let code = Status.OK;
     let message: string | undefined;
@@ -39,12 +43,14 @@ export function callLogMiddleware(logger: Logger): ServerMiddleware<GatewayCallC
     } finally {
       const line = {
         method: call.method.path,
+        ...(scope.caller === undefined ? {} : { caller: scope.caller }),
         code: Status[code],
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         upstreamRequests: scope.upstreamRequests,
         ...(message === undefined ? {} : { message }),
         ...(cause === undefined ? {} : { cause }),
       };
+      if (scope.caller !== undefined) onCall?.(scope.caller, call.method.path, Status[code]);
       if (code === Status.OK && quiet(call.method.path)) callLogger.debug(line, 'call');
       else if (code === Status.OK || code === Status.CANCELLED) callLogger.info(line, 'call');
       else if (code === Status.UNKNOWN || code === Status.INTERNAL || code === Status.UNAVAILABLE) callLogger.error(line, 'call failed');

@@ -1,8 +1,10 @@
+import { createCallerGate } from '../callers/caller-gate';
 import type { GatewayConfig } from '../config/gateway-config';
 import type { Logger } from '../logging/logger';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics';
 import { startMetricsServer } from '../metrics/metrics-server';
 import { createReadiness, type Readiness } from '../readiness';
+import type { OwnerAction } from '../services/service-deps';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
 import { createUpstream, type Upstream } from '../upstream/upstream';
@@ -45,7 +47,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
   if (userSessions) metrics.trackCacheSize('user', () => userSessions.size);
 
-  const server = createGrpcServer({ upstream, userSessions }, readiness, logger);
+  if (config.upstream.apiKey && !config.policy) {
+    logger.warn(
+      "QB_API_KEY is set but GATEWAY_POLICY_FILE is not: no caller holds owner powers, so CreateUserToken, and UpdateUser and DeleteUser without the user's token, are refused (PERMISSION_DENIED OWNER_POWERS_NOT_GRANTED)",
+    );
+  }
+  const audit = (action: OwnerAction) => logger.info({ audit: 'owner_powers', ...action }, 'owner powers used');
+  const server = createGrpcServer({
+    deps: { upstream, userSessions, audit },
+    readiness,
+    logger,
+    gate: createCallerGate(config.policy),
+    certificateIdentities: config.policy !== undefined,
+    onCall: metrics.callerCall,
+  });
   const { tls } = config.grpc;
   const port = await server.listen(`${config.grpc.host}:${config.grpc.port}`, serverCredentials(tls));
   const host = config.grpc.host.includes(':') ? `[${config.grpc.host}]` : config.grpc.host;

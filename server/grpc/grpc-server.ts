@@ -4,6 +4,7 @@ import { openTelemetryServerMiddleware } from 'nice-grpc-opentelemetry';
 import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
 import { HealthDefinition } from '../../gen/index.grpc.health.v1';
 import { SessionServiceDefinition, UserServiceDefinition } from '../../gen/index.quickblox.v1';
+import type { CallerGate } from '../callers/caller-gate';
 import { createHealthService } from '../health/health-service';
 import type { Logger } from '../logging/logger';
 import type { Readiness } from '../readiness';
@@ -12,24 +13,43 @@ import type { ServiceDeps } from '../services/service-deps';
 import { createSessionService } from '../services/session-service';
 import { createUserService } from '../services/user-service';
 import { tracingStarted } from '../tracing/tracing';
-import { callLogMiddleware } from './call-log-middleware';
+import { type CallObserver, callLogMiddleware } from './call-log-middleware';
+import { callerMiddleware } from './caller-middleware';
 import { internalErrorMiddleware } from './internal-error-middleware';
+import { peerCertificateInterceptor } from './peer-certificate-interceptor';
 import { addReflection } from './reflection';
 import { wellFormedTextMiddleware } from './well-formed-text-middleware';
 
 /** The services the gateway serves, by full name. */
 export const servedServices = [SessionServiceDefinition.fullName, UserServiceDefinition.fullName] as const;
 
+export interface GrpcServerParts {
+  deps: ServiceDeps;
+  readiness: Readiness;
+  logger: Logger;
+  /** Who is calling and whether it may (callers/caller-gate.ts). */
+  gate: CallerGate;
+  /** Pass client certificates' names on to the gate (a caller policy is configured). */
+  certificateIdentities: boolean;
+  onCall?: CallObserver;
+}
+
 /**
  * The gRPC server with its middleware and services: the one place the server
  * onion is composed. First attached runs first, so metrics, the server span
  * and the log line all see the final status.
  */
-export function createGrpcServer(deps: ServiceDeps, readiness: Readiness, logger: Logger): Server<GatewayCallContext> {
-  const measured = createServer({ 'grpc.max_receive_message_length': 1024 * 1024 }).use(prometheusServerMiddleware());
+export function createGrpcServer(parts: GrpcServerParts): Server<GatewayCallContext> {
+  const { deps, readiness, logger } = parts;
+  const measured = createServer({
+    'grpc.max_receive_message_length': 1024 * 1024,
+    // Only with a caller policy do client certificates name callers; then no caller may claim one by metadata.
+    ...(parts.certificateIdentities ? { interceptors: [peerCertificateInterceptor] } : {}),
+  }).use(prometheusServerMiddleware());
   const server = (tracingStarted() ? measured.use(openTelemetryServerMiddleware()) : measured)
-    .use(callLogMiddleware(logger))
+    .use(callLogMiddleware(logger, parts.onCall))
     .use(errorDetailsServerMiddleware)
+    .use(callerMiddleware(parts.gate))
     .use(internalErrorMiddleware(logger))
     .use(wellFormedTextMiddleware);
   server.add(SessionServiceDefinition, createSessionService(deps));

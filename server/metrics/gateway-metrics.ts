@@ -9,6 +9,8 @@ export interface GatewayMetrics {
   observer: UpstreamObserver;
   /** Counts user-session cache lookups. */
   userSessionLookup(hit: boolean): void;
+  /** Counts a call of a gateway method by caller (a name from the caller policy, or `anonymous`) and status. */
+  callerCall(caller: string, method: string, code: string): void;
   /** Reports how many entries each token cache holds, read at scrape time. */
   trackCacheSize(cache: 'application' | 'user', size: () => number): void;
 }
@@ -74,10 +76,16 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
     help: "The upstream's clock minus the gateway's, learnt from the Date header.",
     registers: [own],
   });
+  const callerCalls = new Counter({
+    name: 'qb_caller_calls_total',
+    help: "Calls of the gateway's methods by caller (a name from GATEWAY_POLICY_FILE, or anonymous), method and gRPC status.",
+    labelNames: ['caller', 'method', 'code'],
+    registers: [own],
+  });
   clockOffset.set(0);
   for (const source of ['gateway', 'upstream']) rateLimitRejections.inc({ source }, 0);
   for (const kind of ['read_retry', 'resign', 'session_replay']) retries.inc({ kind }, 0);
-  return { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset };
+  return { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset, callerCalls };
 }
 
 /**
@@ -89,7 +97,7 @@ export function createGatewayMetrics(): GatewayMetrics {
   const own = new Registry();
   collectDefaultMetrics({ register: own });
   const cacheSizes = new Map<string, () => number>();
-  const { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset } = defineMetrics(own, cacheSizes);
+  const { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset, callerCalls } = defineMetrics(own, cacheSizes);
   const statusClass = (status: number | 'error') => (status === 'error' ? 'error' : `${Math.floor(status / 100)}xx`);
   return {
     registry: Registry.merge([own, grpcRegistry]),
@@ -107,6 +115,7 @@ export function createGatewayMetrics(): GatewayMetrics {
       clockOffset: (ms) => clockOffset.set(ms / 1000),
     },
     userSessionLookup: (hit) => tokenCache.inc({ cache: 'user', event: hit ? 'hit' : 'miss' }),
+    callerCall: (caller, method, code) => callerCalls.inc({ caller, method, code }),
     trackCacheSize(cache, size) {
       cacheSizes.set(cache, size);
     },

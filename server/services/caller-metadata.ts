@@ -1,5 +1,6 @@
 import type { CallContext } from 'nice-grpc-common';
 import { invalidArgument } from '../errors/gateway-errors';
+import type { GatewayContext } from './call-context';
 
 /** The metadata key of the caller's QuickBlox session token. */
 export const tokenMetadataKey = 'qb-token';
@@ -18,11 +19,13 @@ export function callerToken(context: CallContext): string | undefined {
 }
 
 /**
- * Who is calling, for scoping reused user sessions: the caller's
- * `authorization` metadata when it sends one (how callers authenticate to the
- * gateway), else its network address without the port.
+ * Who is calling, for scoping reused user sessions: the caller the policy
+ * authenticated; else the caller's `authorization` metadata when it sends one
+ * (no policy checks it then, but it tells callers apart), else its network
+ * address without the port.
  */
-export function callerIdentity(context: CallContext): string {
+export function callerIdentity(context: GatewayContext): string {
+  if (context.caller.authenticated) return `caller:${context.caller.name}`;
   const authorization = context.metadata.get('authorization');
   if (typeof authorization === 'string' && authorization) return `authorization:${authorization}`;
   return `peer:${context.peer.replace(/:\d+$/, '')}`;

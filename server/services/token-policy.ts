@@ -11,9 +11,13 @@ export type TokenNeed =
   | 'caller'
   /** The caller's `qb-token`, else the gateway's shared application session. */
   | 'callerOrApplication'
-  /** The caller's `qb-token`, else the API key as the account owner, else PERMISSION_DENIED `NEED_USER`. */
+  /**
+   * The caller's `qb-token`, else the API key as the account owner when the
+   * caller holds owner powers; else PERMISSION_DENIED (`OWNER_POWERS_NOT_GRANTED`,
+   * or `NEED_USER` when no API key is configured).
+   */
   | 'callerOrOwner'
-  /** The API key as the account owner; without one, FAILED_PRECONDITION `API_KEY_REQUIRED`. */
+  /** The API key as the account owner, for a caller that holds owner powers; without a key, FAILED_PRECONDITION `API_KEY_REQUIRED`. */
   | 'owner'
   /** No token at all: the application's signature (`POST /session.json`). */
   | 'signature';
@@ -43,22 +47,35 @@ export type Rpc = keyof typeof tokenPolicy;
 export function credentialFor(rpc: Rpc, context: GatewayContext, hasApiKey: boolean): Credential {
   const need: TokenNeed = tokenPolicy[rpc];
   if (need === 'signature') return { kind: 'signature' };
-  if (need === 'owner') {
-    if (hasApiKey) return { kind: 'apiKey' };
-    throw gatewayError(Status.FAILED_PRECONDITION, `${rpc} needs an API key configured on the gateway (QB_API_KEY)`, { reason: ErrorReason.API_KEY_REQUIRED });
-  }
+  if (need === 'owner') return ownerCredential(rpc, context, hasApiKey);
   const token = callerToken(context);
   if (token !== undefined) return { kind: 'token', token };
   if (need === 'callerOrApplication') return { kind: 'application' };
-  if (need === 'callerOrOwner' && hasApiKey) return { kind: 'apiKey' };
   if (need === 'callerOrOwner') {
-    throw gatewayError(
-      Status.PERMISSION_DENIED,
-      `${rpc} needs the user's session token in the qb-token metadata (the gateway has no API key configured to act without one)`,
-      { reason: ErrorReason.NEED_USER },
-    );
+    if (!hasApiKey) {
+      throw gatewayError(
+        Status.PERMISSION_DENIED,
+        `${rpc} needs the user's session token in the qb-token metadata (the gateway has no API key configured to act without one)`,
+        { reason: ErrorReason.NEED_USER },
+      );
+    }
+    return ownerCredential(rpc, context, hasApiKey, " or the user's session token in the qb-token metadata");
   }
   throw gatewayError(Status.UNAUTHENTICATED, `${rpc} needs the session token in the qb-token metadata`, { reason: ErrorReason.TOKEN_REQUIRED });
+}
+
+/** The API key, for a caller the policy grants owner powers. */
+function ownerCredential(rpc: Rpc, context: GatewayContext, hasApiKey: boolean, orElse = ''): Credential {
+  if (!hasApiKey) {
+    throw gatewayError(Status.FAILED_PRECONDITION, `${rpc} needs an API key configured on the gateway (QB_API_KEY)`, { reason: ErrorReason.API_KEY_REQUIRED });
+  }
+  const { caller } = context;
+  if (caller.ownerPowers) return { kind: 'apiKey' };
+  throw gatewayError(
+    Status.PERMISSION_DENIED,
+    `${rpc} needs the account owner's powers${orElse}: the gateway's policy does not grant them to caller "${caller.name}"`,
+    { reason: ErrorReason.OWNER_POWERS_NOT_GRANTED, metadata: { caller: caller.name } },
+  );
 }
 
 /** The caller's token, for the RPCs whose need is `caller`. */

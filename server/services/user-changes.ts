@@ -18,6 +18,7 @@ import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';
 import { checked } from './checked';
+import { audited } from './owner-audit';
 import type { ServiceDeps } from './service-deps';
 import { credentialFor } from './token-policy';
 
@@ -55,7 +56,10 @@ export async function updateUser(deps: ServiceDeps, request: UpdateUserRequest, 
   params.push(...passwordChange(request, credential, v));
   if (params.length === 0 && v.length === 0) v.push({ field: 'update_mask', description: 'names no field to change, and no field of user is set' });
   if (v.length) throw invalidArgument(v);
-  const res = await callUpstream(deps, { ...deps.upstream.routes.updateUser(request.id), form: params }, credential, context, { fields: userFieldPaths });
+  const call = { ...deps.upstream.routes.updateUser(request.id), form: params };
+  const res = await audited(deps, context, 'UpdateUser', `id:${request.id}`, credential, () =>
+    callUpstream(deps, call, credential, context, { fields: userFieldPaths }),
+  );
   // The credentials that made the user's cached sessions no longer log in.
   if (request.password !== undefined || names.includes('login') || names.includes('email')) deps.userSessions?.dropUser(request.id);
   return { user: userFromJson(res.body) };
@@ -80,7 +84,9 @@ export async function deleteUser(deps: ServiceDeps, request: DeleteUserRequest, 
   checked((v) => rules.positiveId(v, target.$case === 'id' ? 'id' : 'external_user_id', target.value));
   const { routes } = deps.upstream;
   const route = target.$case === 'id' ? routes.deleteUser(target.value) : routes.deleteUserByExternalId(target.value);
-  await callUpstream(deps, route, credentialFor('DeleteUser', context, deps.upstream.hasApiKey), context);
+  const credential = credentialFor('DeleteUser', context, deps.upstream.hasApiKey);
+  const audit = target.$case === 'id' ? `id:${target.value}` : `external:${target.value}`;
+  await audited(deps, context, 'DeleteUser', audit, credential, () => callUpstream(deps, route, credential, context));
   // The gateway does not know which user an external id names: then every cached session goes.
   deps.userSessions?.dropUser(target.$case === 'id' ? target.value : undefined);
 }
@@ -94,7 +100,8 @@ export async function resetPassword(deps: ServiceDeps, request: ResetPasswordReq
 export async function createUserToken(deps: ServiceDeps, request: CreateUserTokenRequest, context: GatewayContext): Promise<CreateUserTokenResponse> {
   const credential = credentialFor('CreateUserToken', context, deps.upstream.hasApiKey);
   checked((v) => rules.positiveId(v, 'user_id', request.userId));
-  const res = await callUpstream(deps, deps.upstream.routes.createUserToken(request.userId), credential, context);
+  const route = deps.upstream.routes.createUserToken(request.userId);
+  const res = await audited(deps, context, 'CreateUserToken', `id:${request.userId}`, credential, () => callUpstream(deps, route, credential, context));
   const body = res.body as { token?: unknown; expires_at?: unknown } | undefined;
   const expiresAt = typeof body?.expires_at === 'string' ? Date.parse(body.expires_at) : Number.NaN;
   return {

@@ -6,6 +6,8 @@ import type { UpstreamCall } from './route';
 export interface CallScope {
   signal?: AbortSignal;
   upstreamRequests: number;
+  /** Who called, once the caller policy has said (for the call log and per-caller metrics; the pipeline ignores it). */
+  caller?: string;
 }
 
 /** One request as it travels through the pipeline; stages pass on changed copies, never mutate it. */

@@ -2,13 +2,18 @@ import { ChannelCredentials } from 'nice-grpc';
 import { runExample } from '../../clients/examples/internal-service';
 import { createGatewayClient, type GatewayClient, GatewayError, Status, UserSession, withToken } from '../../clients/src';
 import { acquireChannel } from '../../clients/src/channel-pool';
-import { type Stack, startStack } from '../gateway/harness';
+import { callerKeys, type Stack, startStack } from '../gateway/harness';
 
 let stack: Stack;
 let client: GatewayClient;
 beforeAll(async () => {
   stack = await startStack({ prewarm: true });
-  client = createGatewayClient({ address: `127.0.0.1:${stack.gateway.port}`, retry: { baseDelayMs: 10 } });
+  // As the policy's owner: some tests act on users without their token.
+  client = createGatewayClient({
+    address: `127.0.0.1:${stack.gateway.port}`,
+    retry: { baseDelayMs: 10 },
+    metadata: { authorization: `Bearer ${callerKeys.owner}` },
+  });
 });
 afterEach(() => stack.emulator.state.setFaults({ latencyMs: 0, failNext: 0, match: undefined }));
 afterAll(async () => {

@@ -41,8 +41,10 @@ it('reaches a gateway serving TLS, and one requiring client certificates (mutual
   const server = await certificate('serverAuth');
   const client = await certificate('clientAuth');
   const paths = files({ 'server.pem': server.cert, 'server.key': server.key, 'client-ca.pem': client.cert });
-  const tls = await startStack({ env: { GRPC_TLS_CERT_FILE: paths['server.pem'], GRPC_TLS_KEY_FILE: paths['server.key'] } });
+  // The transport alone: no caller policy, so a certificate names no caller here (test/gateway/callers.test.ts does that).
+  const tls = await startStack({ policy: false, env: { GRPC_TLS_CERT_FILE: paths['server.pem'], GRPC_TLS_KEY_FILE: paths['server.key'] } });
   const mutual = await startStack({
+    policy: false,
     env: { GRPC_TLS_CERT_FILE: paths['server.pem'], GRPC_TLS_KEY_FILE: paths['server.key'], GRPC_TLS_CLIENT_CA_FILE: paths['client-ca.pem'] },
   });
   try {

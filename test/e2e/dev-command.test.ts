@@ -24,7 +24,7 @@ it('npm run dev prints grpcurl calls that work, and stops cleanly on SIGTERM', a
   try {
     const { banner, calls } = await readBanner(child);
     expect(banner).toContain('embedded QuickBlox emulator');
-    expect(calls).toHaveLength(2);
+    expect(calls).toHaveLength(3);
     const outputs: unknown[] = [];
     for (const line of calls) {
       const { stdout } = await run('bash', ['-c', line.replace(/^grpcurl /, `'${grpcurl}' `)]);
@@ -32,6 +32,9 @@ it('npm run dev prints grpcurl calls that work, and stops cleanly on SIGTERM', a
     }
     expect(outputs[0]).toMatchObject({ user: { login: 'alice', email: 'alice@example.com' } });
     expect(outputs[1]).toMatchObject({ session: { token: expect.stringMatching(/^[0-9a-f]{40}$/), applicationId: '12345' } });
+    // The demo caller's line: owner powers, granted by the demo policy to its bearer key only.
+    expect(outputs[2]).toMatchObject({ token: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(banner).toContain('you are "anonymous": every method, no owner powers');
   } catch (e) {
     process.kill(-child.pid!, 'SIGKILL');
     throw e;

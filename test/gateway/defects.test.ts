@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Metadata, Status } from 'nice-grpc';
 import { BadRequest, ErrorInfo, Status as RpcStatus } from '../../gen/index.google.rpc';
-import { expectError, type Stack, startStack, withToken } from './harness';
+import { callerKeys, expectError, type Stack, startStack, withToken } from './harness';
 
 // Defects found by trying the gateway as an attacker would; each test failed before its fix.
 
@@ -95,7 +95,7 @@ describe('user session reuse after the credentials change (QB_REUSE_USER_SESSION
     const bob = {
       subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login: 'bob', password: 'bobPass123' } } } },
     };
-    const metadata = { metadata: Metadata({ authorization: 'Bearer caller-a' }) };
+    const metadata = { metadata: Metadata({ authorization: `Bearer ${callerKeys.serviceA}` }) };
     await stack.sessions.createSession(bob, metadata);
     await stack.users.deleteUser({ target: { $case: 'id', value: stack.idOf('bob') } });
     await expectError(stack.sessions.createSession(bob, metadata), { code: Status.UNAUTHENTICATED, reason: 'BAD_CREDENTIALS' });

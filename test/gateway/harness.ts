@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,29 @@ export const app: ApplicationConfig = {
   ],
 };
 
+/** Bearer keys of the tests' caller policy: the owner (every method, owner powers) and two services (every method, no owner powers). */
+export const callerKeys = { owner: 'test-owner-key-0123456789', serviceA: 'test-service-a-key-0123', serviceB: 'test-service-b-key-0123' } as const;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The policy the tests run under unless they say otherwise: the harness's clients call as `test-owner`. */
+export const testPolicy = {
+  callers: [
+    { name: 'test-owner', bearerKeySha256: sha256(callerKeys.owner), methods: ['*'], ownerPowers: true },
+    { name: 'service-a', bearerKeySha256: sha256(callerKeys.serviceA), methods: ['*'] },
+    { name: 'service-b', bearerKeySha256: sha256(callerKeys.serviceB), methods: ['*'] },
+  ],
+};
+
+/** Writes a policy file (JSON) in a fresh temporary folder, with any extra files beside it; returns its path. */
+export function writePolicy(policy: unknown, extra: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qb-gateway-policy-'));
+  for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
+  const file = join(dir, 'policy.json');
+  writeFileSync(file, JSON.stringify(policy));
+  return file;
+}
+
 export interface StackOptions {
   emulator?: Partial<EmulatorConfig>;
   /** Extra environment for the gateway's configuration. */
@@ -35,6 +59,8 @@ export interface StackOptions {
   prewarm?: boolean;
   /** Talk to the emulator over HTTPS, trusting its certificate through QB_API_CA_FILE. */
   https?: boolean;
+  /** The caller policy (default `testPolicy`, the clients calling as its owner); false: none, every call anonymous. */
+  policy?: unknown;
 }
 
 export interface Stack {
@@ -50,9 +76,16 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-function makeClients(channel: Channel) {
+function makeClients(channel: Channel, authorization: string | undefined) {
   // First attached runs last: the deadline covers the whole call.
-  const factory = createClientFactory().use(errorDetailsClientMiddleware).use(deadlineMiddleware);
+  const factory = createClientFactory()
+    .use(errorDetailsClientMiddleware)
+    .use(async function* asCaller(call, options) {
+      const metadata = Metadata(options.metadata);
+      if (authorization && !metadata.has('authorization')) metadata.set('authorization', authorization);
+      return yield* call.next(call.request, { ...options, metadata });
+    })
+    .use(deadlineMiddleware);
   return { sessions: factory.create(SessionServiceDefinition, channel), users: factory.create(UserServiceDefinition, channel) };
 }
 
@@ -82,6 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     METRICS_PORT: '0',
     LOG_LEVEL: 'trace',
     SHUTDOWN_GRACE_MS: '1000',
+    GATEWAY_POLICY_FILE: options.policy === false ? undefined : writePolicy(options.policy ?? testPolicy),
     ...tls,
     ...options.env,
   });
@@ -89,7 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
   const gateway = await startGateway(config, { logger, prewarm: options.prewarm ?? false });
   const channel = createChannel(`127.0.0.1:${gateway.port}`);
-  const { sessions, users } = makeClients(channel);
+  const { sessions, users } = makeClients(channel, options.policy === undefined ? `Bearer ${callerKeys.owner}` : undefined);
   const appState = emulator.state.apps.get(app.id)!;
   return {
     emulator,

@@ -1,5 +1,5 @@
 import { Status } from 'nice-grpc';
-import { expectError, retryInfoOf, type Stack, startStack, withToken } from './harness';
+import { callerKeys, expectError, retryInfoOf, type Stack, startStack, withToken } from './harness';
 
 const aliceLogin = (password = 'alicePass1!') => ({
   subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login: 'alice', password } } } },
@@ -224,7 +224,7 @@ describe('user session reuse (QB_REUSE_USER_SESSIONS)', () => {
       expect(stack.emulator.state.count('POST /session.json', 201)).toBe(1);
       const token = same[0]!.session!.token;
 
-      const other = await stack.sessions.createSession(aliceLogin(), { metadata: withToken('x', { authorization: 'Bearer service-b' }).metadata });
+      const other = await stack.sessions.createSession(aliceLogin(), { metadata: withToken('x', { authorization: `Bearer ${callerKeys.serviceB}` }).metadata });
       expect(other.session!.token).not.toBe(token);
       await expectError(stack.sessions.createSession(aliceLogin('wrongPass1!')), { code: Status.UNAUTHENTICATED, reason: 'BAD_CREDENTIALS' });
       expect((await stack.sessions.createSession(aliceLogin())).session!.token).toBe(token);
