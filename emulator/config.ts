@@ -98,4 +98,6 @@ export interface EmulatorConfig {
   tls?: { key: string; cert: string };
   /** The time source for expiry, timestamps and the `Date` header (the fault clock offset is added). */
   clock?: Clock;
+  /** Refuse (400) and record every request that is not well-formed (`wire-check.ts`): the gateway's tests run so. */
+  strictRequests?: boolean;
 }

@@ -5,6 +5,7 @@ import { AdminError, handleAdmin } from './admin';
 import { ApiError, messageError, routeNotFound } from './api-error';
 import type { EmulatorConfig } from './config';
 import { Params } from './params';
+import { wireProblems } from './wire-check';
 import type { Ctx, Reply } from './routes/context';
 import { findRoute } from './routes/router';
 import { EmulatorState } from './state';
@@ -31,6 +32,7 @@ const outagePage = (status: number) =>
 export async function startEmulator(options: Partial<EmulatorConfig> & Pick<EmulatorConfig, 'applications'>): Promise<Emulator> {
   const config: EmulatorConfig = { rateLimitPerSecond: 0, faults: {}, host: '127.0.0.1', port: 0, ...options };
   const state = new EmulatorState(config);
+  state.strictRequests = config.strictRequests === true;
   const servers: Server[] = [];
 
   const http = createHttpServer(requestHandler(state, 'http'));
@@ -158,6 +160,13 @@ function readBody(req: IncomingMessage, done: (error: Reply | undefined, body: B
 
 function handle(ctx: Ctx, route: ReturnType<typeof findRoute>, search: string, body: Body | undefined): Reply {
   try {
+    if (ctx.state.strictRequests && route) {
+      const problems = wireProblems(route.route, search, body && !body.type.startsWith('application/json') ? body.text : undefined);
+      if (problems.length) {
+        ctx.state.malformed.push({ route: route.route, problems });
+        throw messageError(400, `Malformed request (emulator strict mode): ${problems.join('; ')}`);
+      }
+    }
     Params.fromSearch(search, ctx.params);
     if (body && body.text !== '') {
       if (body.type.startsWith('application/json')) {

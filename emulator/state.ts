@@ -44,6 +44,11 @@ export class EmulatorState {
   /** Answers by `METHOD /route/{template}` and status. */
   readonly counts = new Map<string, Map<number, number>>();
   readonly requestLog: LoggedRequest[] = [];
+  /** Every request recorded, however long ago (the log keeps the last 1000). */
+  received = 0;
+  /** Requests strict mode refused, with what was wrong (keys only, never values). */
+  readonly malformed: { route: string; problems: string[] }[] = [];
+  strictRequests = false;
   faults: Faults;
   faultMatch: RegExp | undefined;
   rateLimitPerSecond: number;
@@ -115,6 +120,7 @@ export class EmulatorState {
       this.counts.set(entry.route, byStatus);
     }
     byStatus.set(entry.status, (byStatus.get(entry.status) ?? 0) + 1);
+    this.received++;
     this.requestLog.push(entry);
     if (this.requestLog.length > requestLogSize) this.requestLog.splice(0, this.requestLog.length - requestLogSize);
   }

@@ -96,6 +96,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     host: '127.0.0.1',
     port: 0,
     ...(options.https ? { httpsPort: 0 } : {}),
+    // Every request the gateway sends must be well-formed: the emulator refuses and records any that is not.
+    strictRequests: true,
     ...options.emulator,
   });
   let tls: NodeJS.ProcessEnv = {};
@@ -137,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       channel.close();
       await gateway.shutdown(0);
       await emulator.close();
+      if (emulator.state.malformed.length) throw new Error(`the gateway sent malformed requests: ${JSON.stringify(emulator.state.malformed)}`);
     },
   };
 }
