@@ -5,12 +5,12 @@ import { AdminError, handleAdmin } from './admin';
 import { ApiError, messageError, routeNotFound } from './api-error';
 import type { EmulatorConfig } from './config';
 import { Params } from './params';
-import { wireProblems } from './wire-check';
 import type { Ctx, Reply } from './routes/context';
 import { findRoute } from './routes/router';
 import { EmulatorState } from './state';
 import { expirationHeader } from './time-format';
 import { generateCertificate } from './tls';
+import { wireProblems } from './wire-check';
 
 export interface Emulator {
   /** `http://127.0.0.1:<port>` */

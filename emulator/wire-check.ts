@@ -47,7 +47,10 @@ export function wireProblems(route: string, search: string, form: string | undef
   const problems: string[] = [];
   const seen = new Set<string>();
   const allowed = keysByRoute[route];
-  for (const [where, text] of [['query', search], ['body', form ?? '']] as const) {
+  for (const [where, text] of [
+    ['query', search],
+    ['body', form ?? ''],
+  ] as const) {
     if (text === '') continue;
     if (!cleanText.test(text)) {
       problems.push(`the ${where} is not clean form encoding (a character that must be percent-encoded, or a bad escape)`);
