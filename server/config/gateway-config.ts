@@ -3,7 +3,7 @@ import type { CallerPolicy } from './caller-policy';
 /** Everything the gateway is configured with, validated and typed. */
 export interface GatewayConfig {
   upstream: UpstreamConfig;
-  grpc: { host: string; port: number; tls?: GrpcTls };
+  grpc: { host: string; port: number; tls?: GrpcTls; connections: ConnectionLimits };
   /** HTTP port for /metrics, /healthz and /readyz. */
   metricsPort: number;
   /** Share one live user session among identical CreateSession calls of the same caller. */
@@ -13,6 +13,16 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   /** Who may call and what each caller may do; unset: everyone is anonymous without owner powers. */
   policy?: CallerPolicy;
+}
+
+/** How the gRPC server treats client connections (grpc-js server options). */
+export interface ConnectionLimits {
+  maxConcurrentStreams: number;
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+  /** 0: connections never age out. */
+  maxConnectionAgeMs: number;
+  maxConnectionAgeGraceMs: number;
 }
 
 /** TLS of the gRPC server (PEM text); with `clientCa`, callers must present a certificate it signed (mutual TLS). */

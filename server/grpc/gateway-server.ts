@@ -60,6 +60,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     gate: createCallerGate(config.policy),
     certificateIdentities: config.policy !== undefined,
     onCall: metrics.callerCall,
+    connections: config.grpc.connections,
   });
   const { tls } = config.grpc;
   const port = await server.listen(`${config.grpc.host}:${config.grpc.port}`, serverCredentials(tls));

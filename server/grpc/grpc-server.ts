@@ -5,6 +5,7 @@ import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
 import { HealthDefinition } from '../../gen/index.grpc.health.v1';
 import { SessionServiceDefinition, UserServiceDefinition } from '../../gen/index.quickblox.v1';
 import type { CallerGate } from '../callers/caller-gate';
+import type { ConnectionLimits } from '../config/gateway-config';
 import { createHealthService } from '../health/health-service';
 import type { Logger } from '../logging/logger';
 import type { Readiness } from '../readiness';
@@ -32,6 +33,7 @@ export interface GrpcServerParts {
   /** Pass client certificates' names on to the gate (a caller policy is configured). */
   certificateIdentities: boolean;
   onCall?: CallObserver;
+  connections: ConnectionLimits;
 }
 
 /**
@@ -41,8 +43,15 @@ export interface GrpcServerParts {
  */
 export function createGrpcServer(parts: GrpcServerParts): Server<GatewayCallContext> {
   const { deps, readiness, logger } = parts;
+  const { connections } = parts;
   const measured = createServer({
     'grpc.max_receive_message_length': 1024 * 1024,
+    'grpc.max_concurrent_streams': connections.maxConcurrentStreams,
+    'grpc.keepalive_time_ms': connections.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': connections.keepaliveTimeoutMs,
+    ...(connections.maxConnectionAgeMs > 0
+      ? { 'grpc.max_connection_age_ms': connections.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': connections.maxConnectionAgeGraceMs }
+      : {}),
     // Only with a caller policy do client certificates name callers; then no caller may claim one by metadata.
     ...(parts.certificateIdentities ? { interceptors: [peerCertificateInterceptor] } : {}),
   }).use(prometheusServerMiddleware());

@@ -43,7 +43,8 @@ export async function updateUser(deps: ServiceDeps, request: UpdateUserRequest, 
   const v: rules.Violations = [];
   rules.positiveId(v, 'id', request.id);
   const user = request.user ?? emptyFields;
-  const mask = request.updateMask ?? [];
+  // A path named twice is one field: sent twice, it would repeat a key upstream.
+  const mask = [...new Set(request.updateMask ?? [])];
   for (const path of mask) {
     if (!isWritableUserField(path) && !(connectyCubeOnlyFields as readonly string[]).includes(path)) {
       v.push({ field: 'update_mask', description: `"${path}" is not a field of UserFields` });

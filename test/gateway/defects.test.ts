@@ -101,3 +101,17 @@ describe('user session reuse after the credentials change (QB_REUSE_USER_SESSION
     await expectError(stack.sessions.createSession(bob, metadata), { code: Status.UNAUTHENTICATED, reason: 'BAD_CREDENTIALS' });
   });
 });
+
+describe('a field mask naming a path twice (found by the property suite)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close()); // the strict emulator refuses a repeated key, and close fails on it
+
+  it('sends the field once', async () => {
+    const { user } = await stack.users.updateUser({ id: stack.idOf('bob'), user: { fullName: 'Bob Twice', tags: [] }, updateMask: ['full_name', 'full_name'] });
+    expect(user!.fullName).toBe('Bob Twice');
+    expect(stack.emulator.state.malformed).toEqual([]);
+  });
+});

@@ -300,3 +300,20 @@ describe('transport and signing options', () => {
     }
   });
 });
+
+describe('connection limits', () => {
+  it('ages a client connection out after GRPC_MAX_CONNECTION_AGE_MS, and the client reconnects by itself', async () => {
+    const stack = await startStack({ env: { GRPC_MAX_CONNECTION_AGE_MS: '300', GRPC_MAX_CONNECTION_AGE_GRACE_MS: '100' } });
+    try {
+      await stack.users.getUser({ id: stack.idOf('alice') });
+      const channel = stack.channel;
+      const ready = channel.getConnectivityState(false);
+      // The server's GOAWAY moves the channel out of READY; wait for that event, at most 5 s.
+      const changed = await new Promise<boolean>((resolve) => channel.watchConnectivityState(ready, Date.now() + 5000, (error) => resolve(!error)));
+      expect({ ready, changed }).toEqual({ ready: 2, changed: true });
+      expect((await stack.users.getUser({ id: stack.idOf('alice') })).user!.login).toBe('alice');
+    } finally {
+      await stack.close();
+    }
+  });
+});

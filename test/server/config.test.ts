@@ -30,7 +30,17 @@ describe('configuration from the environment', () => {
         timeoutMs: 10_000,
         connections: 32,
       },
-      grpc: { host: '0.0.0.0', port: 50051 },
+      grpc: {
+        host: '0.0.0.0',
+        port: 50051,
+        connections: {
+          maxConcurrentStreams: 100,
+          keepaliveTimeMs: 7_200_000,
+          keepaliveTimeoutMs: 20_000,
+          maxConnectionAgeMs: 1_800_000,
+          maxConnectionAgeGraceMs: 30_000,
+        },
+      },
       metricsPort: 9464,
       reuseUserSessions: false,
       shutdownGraceMs: 10_000,
