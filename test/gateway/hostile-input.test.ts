@@ -15,7 +15,8 @@ import { errorInfoOf, type Stack, startStack } from './harness';
  * harness fails the suite on close if it did).
  */
 
-const runsPerRpc = 750; // × 14 RPCs, plus the raw-bytes property: over 10,000 requests a run
+// × 14 RPCs, plus the raw-bytes property: over 10,000 requests a run. HOSTILE_RUNS_PER_RPC=5000 hunts longer.
+const runsPerRpc = Number(process.env.HOSTILE_RUNS_PER_RPC ?? 750);
 
 const hostile = fc.constantFrom(
   '__proto__',
