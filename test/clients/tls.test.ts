@@ -1,31 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { createGatewayClient, GatewayError, Status } from '../../clients/src';
 import { startStack } from '../gateway/harness';
+import { selfSignedCertificate } from '../support/certificates';
 
-/** A self-signed certificate for 127.0.0.1, usable as its own CA, for a server or a client. */
-async function certificate(use: 'serverAuth' | 'clientAuth'): Promise<{ key: string; cert: string }> {
-  const pems = await generate([{ name: 'commonName', value: use === 'serverAuth' ? 'localhost' : 'internal-service' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
-      { name: 'extKeyUsage', [use]: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
+/** A self-signed certificate for localhost and 127.0.0.1, usable as its own CA, for a server or a client. */
+const certificate = (use: 'serverAuth' | 'clientAuth') =>
+  selfSignedCertificate(use === 'serverAuth' ? 'localhost' : 'internal-service', use, [
+    { type: 2, value: 'localhost' },
+    { type: 7, ip: '127.0.0.1' },
+  ]);
 
 function files(pems: Record<string, string>): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'qb-gateway-tls-'));

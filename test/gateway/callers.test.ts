@@ -4,8 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ChannelCredentials, createChannel, createClient, Metadata, Status } from 'nice-grpc';
-import { generate } from 'selfsigned';
 import { UserServiceDefinition } from '../../gen/index.quickblox.v1';
+import { type Pem, selfSignedCertificate } from '../support/certificates';
 import { errorInfoOf, expectError, retryInfoOf, type Stack, startStack, writePolicy } from './harness';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -116,37 +116,19 @@ describe('bearer keys and method patterns', () => {
 });
 
 /** A self-signed client certificate (its own CA) with this common name and URI names. */
-async function clientCertificate(commonName: string, uris: string[] = []) {
-  const pems = await generate([{ name: 'commonName', value: commonName }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
-      { name: 'extKeyUsage', clientAuth: true },
-      ...(uris.length ? [{ name: 'subjectAltName' as const, altNames: uris.map((value) => ({ type: 6 as const, value })) }] : []),
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
+const clientCertificate = (commonName: string, uris: string[] = []) =>
+  selfSignedCertificate(
+    commonName,
+    'clientAuth',
+    uris.map((value) => ({ type: 6 as const, value })),
+  );
 
 describe('client certificates (mutual TLS)', () => {
   let stack: Stack;
-  let server: { key: string; cert: string };
-  const certs: Record<string, { key: string; cert: string }> = {};
+  let server: Pem;
+  const certs: Record<string, Pem> = {};
   beforeAll(async () => {
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keyType: 'ec',
-      algorithm: 'sha256',
-      notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
-      extensions: [
-        { name: 'basicConstraints', cA: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
-      ],
-    });
-    server = { key: pems.private, cert: pems.cert };
+    server = await selfSignedCertificate('localhost', 'serverAuth', [{ type: 2, value: 'localhost' }]);
     certs.admin = await clientCertificate('admin-console');
     certs.billing = await clientCertificate('billing-worker', ['spiffe://example.org/billing']);
     certs.stranger = await clientCertificate('stranger');
@@ -179,7 +161,7 @@ describe('client certificates (mutual TLS)', () => {
   });
   afterAll(() => stack.close());
 
-  const clientWith = (cert: { key: string; cert: string }) => {
+  const clientWith = (cert: Pem) => {
     const channel = createChannel(
       `localhost:${stack.gateway.port}`,
       ChannelCredentials.createSsl(Buffer.from(server.cert), Buffer.from(cert.key), Buffer.from(cert.cert)),
