@@ -1,13 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { Metadata, Status } from 'nice-grpc';
 import { BadRequest, ErrorInfo, Status as RpcStatus } from '../../gen/index.google.rpc';
-import { callerKeys, expectError, type Stack, startStack, withToken } from './harness';
+import { callerKeys, expectError, loginRequest, type Stack, startStack, withToken } from './harness';
 
 // Defects found by trying the gateway as an attacker would; each test failed before its fix.
 
-const aliceLogin = (password = 'alicePass1!') => ({
-  subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login: 'alice', password } } } },
-});
+const aliceLogin = (password = 'alicePass1!') => loginRequest('alice', password);
 
 describe('field masks naming what every object inherits', () => {
   let stack: Stack;
@@ -92,9 +90,7 @@ describe('user session reuse after the credentials change (QB_REUSE_USER_SESSION
     await expectError(stack.sessions.createSession(aliceLogin()), { code: Status.UNAUTHENTICATED, reason: 'BAD_CREDENTIALS' });
     expect(session!.token).toBeTruthy();
 
-    const bob = {
-      subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login: 'bob', password: 'bobPass123' } } } },
-    };
+    const bob = loginRequest('bob', 'bobPass123');
     const metadata = { metadata: Metadata({ authorization: `Bearer ${callerKeys.serviceA}` }) };
     await stack.sessions.createSession(bob, metadata);
     await stack.users.deleteUser({ target: { $case: 'id', value: stack.idOf('bob') } });

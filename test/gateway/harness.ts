@@ -144,6 +144,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
+/** A CreateSession request for a user session by login and password. */
+export function loginRequest(login: string, password: string) {
+  return { subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login, password } } } } };
+}
+
 /** Call options carrying a session token in `qb-token`. */
 export function withToken(token: string, extra: Record<string, string> = {}): { metadata: Metadata } {
   return { metadata: Metadata({ 'qb-token': token, ...extra }) };

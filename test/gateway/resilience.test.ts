@@ -1,9 +1,7 @@
 import { Status } from 'nice-grpc';
-import { callerKeys, expectError, retryInfoOf, type Stack, startStack, withToken } from './harness';
+import { callerKeys, expectError, loginRequest, retryInfoOf, type Stack, startStack, withToken } from './harness';
 
-const aliceLogin = (password = 'alicePass1!') => ({
-  subject: { $case: 'user' as const, value: { method: { $case: 'loginPassword' as const, value: { login: 'alice', password } } } },
-});
+const aliceLogin = (password = 'alicePass1!') => loginRequest('alice', password);
 
 describe('the application session', () => {
   let stack: Stack;
