@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { GatewayConfig } from '../config/gateway-config';
 import { ConfigError, loadConfig } from '../config/load-config';
 
@@ -12,7 +13,16 @@ export function configOrExit(env: NodeJS.ProcessEnv, hint: string): GatewayConfi
   }
 }
 
-/** True when the command line asks for help. */
-export function wantsHelp(argv: readonly string[] = process.argv): boolean {
-  return argv.includes('--help') || argv.includes('-h');
+/**
+ * True when the command line asks for help. Any other argument is a mistake
+ * (the gateway is configured by its environment): it and the usage go to
+ * stderr and the process exits 2, rather than the argument being ignored.
+ */
+export function wantsHelp(usage: string, argv: readonly string[] = process.argv.slice(2)): boolean {
+  try {
+    return parseArgs({ args: [...argv], options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values.help === true;
+  } catch (e) {
+    console.error(`qb-grpc-gateway: ${(e as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
 }

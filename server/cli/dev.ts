@@ -17,7 +17,7 @@ const help = usage(
 );
 
 async function main(): Promise<void> {
-  if (wantsHelp()) {
+  if (wantsHelp(help)) {
     console.log(help);
     return;
   }

@@ -13,7 +13,7 @@ const help = usage(
 );
 
 async function main(): Promise<void> {
-  if (wantsHelp()) {
+  if (wantsHelp(help)) {
     console.log(help);
     return;
   }

@@ -33,7 +33,8 @@ const boolean = z
 const origin = z
   .string()
   .trim()
-  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL such as https://api.quickblox.com')
+  // abort: the checks after it parse the URL, which throws on what this one refused.
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { error: 'must be an http(s) URL such as https://api.quickblox.com', abort: true })
   .refine((v) => ['', '/'].includes(new URL(v).pathname), 'must be an origin without a path, e.g. https://api.quickblox.com')
   .transform((v) => new URL(v).origin);
 const path = z.string().trim().min(1).optional();

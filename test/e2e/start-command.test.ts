@@ -28,3 +28,13 @@ it('--help lists every variable with its default', async () => {
   expect(stdout).toContain('(default https://api.quickblox.com)');
   expect(stdout).toContain('QB_REUSE_USER_SESSIONS');
 });
+
+it('refuses an unknown command-line flag, naming it, instead of ignoring it', async () => {
+  const failure = await run('node', [main, '--port', '1234'], { cwd: root }).then(
+    () => undefined,
+    (e: { code: number; stderr: string }) => e,
+  );
+  expect(failure?.code).toBe(2);
+  expect(failure?.stderr).toContain("Unknown option '--port'");
+  expect(failure?.stderr).toContain('Environment variables:');
+});

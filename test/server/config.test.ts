@@ -118,6 +118,13 @@ describe('configuration from the environment', () => {
     expect(environmentVariables.map(([name]) => name)).toContain('QB_REUSE_USER_SESSIONS');
   });
 
+  it('names QB_API_ENDPOINT when it is not a URL at all, with the other problems', () => {
+    expect(problems({ ...minimal, QB_API_ENDPOINT: 'not a url', GRPC_PORT: 'x' })).toEqual([
+      'QB_API_ENDPOINT must be an http(s) URL such as https://api.quickblox.com',
+      'GRPC_PORT must be a whole number',
+    ]);
+  });
+
   it('rejects an endpoint with a path and an unreadable CA file', () => {
     expect(problems({ ...minimal, QB_API_ENDPOINT: 'https://api.quickblox.com/v1' })).toEqual([
       'QB_API_ENDPOINT must be an origin without a path, e.g. https://api.quickblox.com',
