@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { demoApplication, startEmulator } from '../emulator';
-import { sign } from '../server';
+import { appSessionRequest } from './lib/app-session-request';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
@@ -19,21 +19,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const emulator = await startEmulator({ applications: [structuredClone(demoApplication)] });
-  const a = demoApplication;
-  const params: Record<string, string> = {
-    application_id: String(a.id),
-    auth_key: a.authKey,
-    nonce: '1',
-    timestamp: String(Math.floor(Date.now() / 1000)),
-  };
-  params.signature = sign(params, a.authSecret);
-  const res = await request(`${emulator.url}/session.json`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(params).toString(),
-  });
+  const { path, ...session } = appSessionRequest();
+  const res = await request(`${emulator.url}${path}`, session);
   const token = ((await res.body.json()) as { session: { token: string } }).session.token;
-  const userId = emulator.state.apps.get(a.id)!.users.find('login', 'alice')!.id;
+  const userId = emulator.state.apps.get(demoApplication.id)!.users.find('login', 'alice')!.id;
   const url = `${emulator.url}/users/${userId}.json`;
 
   console.log(`warming up, then ${values.seconds} s of wrk with ${values.connections} connections against ${url}`);

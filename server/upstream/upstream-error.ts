@@ -99,7 +99,7 @@ export class UpstreamError extends Error {
 
   /** Every message and field error of the body, as one line. */
   get text(): string {
-    return [...this.messages, ...Object.entries(this.fieldErrors).map(([f, list]) => `${f} ${list.join(', ')}`)].join('; ');
+    return bodyText(this.messages, this.fieldErrors);
   }
 }
 
@@ -132,8 +132,13 @@ function describe(
   if (failure === 'unreachable') return `upstream ${route} unreachable${because}`;
   if (failure === 'timeout') return `upstream ${route} timed out${because}`;
   if (failure === 'throttled') return `upstream ${route} not sent: the gateway's rate limit is used up`;
-  const texts = [...messages, ...Object.entries(fieldErrors).map(([field, list]) => `${field} ${list.join(', ')}`)];
-  return `upstream ${route} answered ${status}${texts.length ? `: ${texts.join('; ')}` : ''}`;
+  const text = bodyText(messages, fieldErrors);
+  return `upstream ${route} answered ${status}${text ? `: ${text}` : ''}`;
+}
+
+/** A body's messages and field errors as one line: `Bad timestamp; login has already been taken`. */
+function bodyText(messages: readonly string[], fieldErrors: Readonly<Record<string, readonly string[]>>): string {
+  return [...messages, ...Object.entries(fieldErrors).map(([field, list]) => `${field} ${list.join(', ')}`)].join('; ');
 }
 
 /** undici's error and the system error under it: `fetch failed (connect ECONNREFUSED 127.0.0.1:1)`. */
