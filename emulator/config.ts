@@ -1,5 +1,8 @@
 import type { Clock } from './clock';
 
+/** Which API the emulator speaks: QuickBlox's, or ConnectyCube's near-twin (README, "ConnectyCube"). */
+export type Flavour = 'quickblox' | 'connectycube';
+
 /** Dashboard settings of an application that change the API's behaviour. */
 export interface AppSettings {
   /** "Allow sign-up with application session" (on by default, as on QuickBlox). */
@@ -10,6 +13,8 @@ export interface AppSettings {
   customIdentityProvider: boolean;
   /** Session lifetime after the last request, in seconds (2 hours; changeable on Enterprise plans). */
   sessionTtlSeconds: number;
+  /** ConnectyCube: a session create with an unknown login or email and a password creates that user (the documented default). */
+  autoCreateUsers: boolean;
 }
 
 export const defaultAppSettings: AppSettings = {
@@ -17,7 +22,11 @@ export const defaultAppSettings: AppSettings = {
   listUsers: true,
   customIdentityProvider: false,
   sessionTtlSeconds: 7200,
+  autoCreateUsers: true,
 };
+
+/** ConnectyCube's defaults differ: the v1 list `GET /users` is off ("DISABLE LIST USERS API V1", docs/connectycube-rest.md §3.6.2). */
+export const connectyCubeAppSettings: Partial<AppSettings> = { listUsers: false };
 
 /** A user created at start, with a plain password the emulator then forgets. */
 export interface SeedUser {
@@ -33,6 +42,9 @@ export interface SeedUser {
   blob_id?: number;
   custom_data?: string;
   tags?: string[];
+  external_id?: string;
+  avatar?: string;
+  timezone?: number;
 }
 
 export interface ApplicationConfig {
@@ -59,8 +71,14 @@ export interface Faults {
   failNext: number;
   /** The status of injected errors (5xx). */
   errorStatus: number;
-  /** The body of injected errors: `html`, the page a load balancer serves in an outage, or `json`, `{"errors":{"base":[<reason>]}}`. */
-  errorBody: 'html' | 'json';
+  /**
+   * The body of injected errors: `html`, the page a load balancer serves in
+   * an outage; `json`, `{"errors":{"base":[<reason>]}}`; `expired`,
+   * `{"errors":{"base":["Required session does not exist"]}}` (give it status 401).
+   */
+  errorBody: 'html' | 'json' | 'expired';
+  /** Leave the token-expiry header out of every answer (ConnectyCube may, docs/connectycube-rest.md §1.4). */
+  omitExpiryHeader: boolean;
   /** Share (0..1) of matching requests whose connection is reset without an answer. */
   resetRate: number;
   /** The next N matching requests have their connection reset. */
@@ -77,6 +95,7 @@ export const noFaults: Faults = {
   failNext: 0,
   errorStatus: 503,
   errorBody: 'html',
+  omitExpiryHeader: false,
   resetRate: 0,
   resetNext: 0,
   clockOffsetMs: 0,
@@ -84,6 +103,8 @@ export const noFaults: Faults = {
 };
 
 export interface EmulatorConfig {
+  /** Which API to speak (default quickblox). */
+  flavour?: Flavour;
   applications: ApplicationConfig[];
   /** Requests per second per application before 429 (80 = QuickBlox Basic plan); 0 = unlimited. */
   rateLimitPerSecond: number;

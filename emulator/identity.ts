@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
  *   the account with those digits as its id, any other token to the account
  *   whose id is the first 12 hex digits of SHA-256(token) read as a decimal;
  * - a Firebase token that is a JWT with a `phone_number` claim belongs to that
- *   phone; any other token to `+1555` followed by 7 digits of SHA-256(token).
+ *   phone; any other token to `+1555` followed by 7 digits of SHA-256(token);
+ *   a Firebase email token with an `email` claim to that email, any other to
+ *   `<12 hex digits of SHA-256 as a decimal>@firebase.example`.
  */
 export function tokenAccepted(token: string | undefined): token is string {
   return token !== undefined && token !== '' && !token.startsWith('invalid');
@@ -24,16 +26,24 @@ export function socialAccountId(token: string): string {
   return m?.[1] ?? hashDigits(token, 12);
 }
 
+/** A string claim of a JWT's payload, if the token is one. */
+function claim(accessToken: string, name: string): string | undefined {
+  const payload = accessToken.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const value = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>)[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined; // not a JWT with a JSON payload: the caller falls back to the hash
+  }
+}
+
 /** The phone number a Firebase phone ID token stands for. */
 export function firebasePhoneNumber(accessToken: string): string {
-  const payload = accessToken.split('.')[1];
-  if (payload) {
-    try {
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { phone_number?: unknown };
-      if (typeof claims.phone_number === 'string' && claims.phone_number !== '') return claims.phone_number;
-    } catch {
-      // not a JWT with a JSON payload: fall back to the hash
-    }
-  }
-  return `+1555${hashDigits(accessToken, 12).slice(-7).padStart(7, '0')}`;
+  return claim(accessToken, 'phone_number') ?? `+1555${hashDigits(accessToken, 12).slice(-7).padStart(7, '0')}`;
+}
+
+/** The email a Firebase email (or Google) ID token stands for: its `email` claim, else `<hash>@firebase.example`. */
+export function firebaseEmail(accessToken: string): string {
+  return claim(accessToken, 'email') ?? `${hashDigits(accessToken, 12)}@firebase.example`;
 }

@@ -6,9 +6,10 @@ import { startEmulator } from './server';
 
 const usage = `Usage: npm run emulator -- [options]
 
-Starts the QuickBlox REST emulator on loopback with a demo application.
+Starts the QuickBlox (or ConnectyCube) REST emulator on loopback with a demo application.
 
 Options:
+  --flavour <name>    quickblox (default) or connectycube: which API to speak
   --port <n>          HTTP port (default 8080; 0 picks a free one)
   --https-port <n>    HTTPS port with a generated self-signed certificate (default 8443; -1 for none)
   --rate-limit <n>    requests per second per application before 429 (default 0: unlimited)
@@ -28,6 +29,7 @@ function int(name: string, value: string | undefined, fallback: number): number 
 }
 
 const options = {
+  flavour: { type: 'string' },
   port: { type: 'string' },
   'https-port': { type: 'string' },
   'rate-limit': { type: 'string' },
@@ -56,14 +58,22 @@ async function main(): Promise<void> {
     ? (JSON.parse(readFileSync(values.config, 'utf8')) as { applications: ApplicationConfig[] }).applications
     : [demoApplication];
   const httpsPort = int('https-port', values['https-port'], 8443);
+  const flavour = values.flavour ?? 'quickblox';
+  if (flavour !== 'quickblox' && flavour !== 'connectycube') {
+    console.error(`emulator: --flavour must be quickblox or connectycube, got "${flavour}"\n\n${usage}`);
+    process.exit(2);
+  }
   const emulator = await startEmulator({
+    flavour,
     applications,
     host: values.host ?? '127.0.0.1',
     port: int('port', values.port, 8080),
     httpsPort: httpsPort < 0 ? undefined : httpsPort,
     rateLimitPerSecond: int('rate-limit', values['rate-limit'], 0),
   });
-  console.log(`QuickBlox emulator listening on ${emulator.url}${emulator.httpsUrl ? ` and ${emulator.httpsUrl}` : ''}`);
+  console.log(
+    `${flavour === 'connectycube' ? 'ConnectyCube' : 'QuickBlox'} emulator listening on ${emulator.url}${emulator.httpsUrl ? ` and ${emulator.httpsUrl}` : ''}`,
+  );
   for (const app of applications) {
     console.log(`application ${app.id}: auth key ${app.authKey}, auth secret ${app.authSecret}${app.apiKey ? `, API key ${app.apiKey}` : ''}`);
     for (const u of app.users ?? []) console.log(`  user ${u.login ?? u.email} / ${u.password}`);

@@ -93,7 +93,7 @@ function requestHandler(state: EmulatorState, scheme: 'http' | 'https') {
 
     readBody(req, (error, body) => {
       if (path.startsWith('/__admin/')) return answerAdmin(state, method, path, error ? undefined : body, res);
-      const route = findRoute(method, path);
+      const route = findRoute(method, path, state.flavour);
       const routeName = route?.route ?? `${method} (unknown route)`;
       const f = state.faults;
       const faulty = !state.faultMatch || state.faultMatch.test(`${method} ${path}`);
@@ -107,9 +107,9 @@ function requestHandler(state: EmulatorState, scheme: 'http' | 'https') {
         if (faulty && (f.failNext > 0 || (f.errorRate > 0 && Math.random() < f.errorRate))) {
           if (f.failNext > 0) f.failNext--;
           const r = { method, route: routeName, path, query: search, req };
-          if (f.errorBody === 'json') {
-            const body = JSON.stringify({ errors: { base: [STATUS_CODES[f.errorStatus] ?? 'Server Error'] } });
-            return send(res, state, r, { status: f.errorStatus, body }, jsonType);
+          if (f.errorBody !== 'html') {
+            const reason = f.errorBody === 'expired' ? 'Required session does not exist' : (STATUS_CODES[f.errorStatus] ?? 'Server Error');
+            return send(res, state, r, { status: f.errorStatus, body: JSON.stringify({ errors: { base: [reason] } }) }, jsonType);
           }
           return send(res, state, r, { status: f.errorStatus, body: outagePage(f.errorStatus) }, 'text/html');
         }
@@ -220,10 +220,14 @@ function send(
   res.statusCode = reply.status;
   res.setHeader('Content-Type', contentType);
   res.setHeader('Date', new Date(now).toUTCString());
-  res.setHeader('QuickBlox-REST-API-Version', '0.1.1');
-  if (ctx?.session && ctx.shownExpiry !== undefined) res.setHeader('QB-Token-ExpirationDate', expirationHeader(ctx.shownExpiry));
-  if (reply.status === 401) res.setHeader('WWW-Authenticate', 'QB-Token realm="QuickBlox"');
-  res.end(reply.body);
+  const cube = state.flavour === 'connectycube';
+  res.setHeader(cube ? 'ConnectyCube-REST-API-Version' : 'QuickBlox-REST-API-Version', '0.1.1');
+  if (ctx?.session && ctx.shownExpiry !== undefined && !state.faults.omitExpiryHeader) {
+    res.setHeader(cube ? 'CB-Token-ExpirationDate' : 'QB-Token-ExpirationDate', expirationHeader(ctx.shownExpiry));
+  }
+  if (reply.status === 401 && !cube) res.setHeader('WWW-Authenticate', 'QB-Token realm="QuickBlox"');
+  // ConnectyCube's empty answers are empty; QuickBlox's a single space (README, choices 10 and C8).
+  res.end(cube && reply.body === ' ' ? '' : reply.body);
   const traceparent = r.req.headers.traceparent;
   state.record({
     at: now,

@@ -1,5 +1,15 @@
 import { type Clock, systemClock } from './clock';
-import { type ApplicationConfig, type AppSettings, defaultAppSettings, type EmulatorConfig, type Faults, noFaults, type SeedUser } from './config';
+import {
+  type ApplicationConfig,
+  type AppSettings,
+  connectyCubeAppSettings,
+  defaultAppSettings,
+  type EmulatorConfig,
+  type Faults,
+  type Flavour,
+  noFaults,
+  type SeedUser,
+} from './config';
 import { createRateLimiter } from './rate-limit';
 import { NonceStore } from './sessions/nonce-store';
 import { SessionStore } from './sessions/session-store';
@@ -38,8 +48,9 @@ const requestLogSize = 1000;
 
 /** Everything the emulator knows; routes and the admin endpoint read and change it. */
 export class EmulatorState {
+  readonly flavour: Flavour;
   readonly apps = new Map<number, AppState>();
-  readonly sessions = new SessionStore();
+  readonly sessions: SessionStore;
   readonly outbox: SentMail[] = [];
   /** Answers by `METHOD /route/{template}` and status. */
   readonly counts = new Map<string, Map<number, number>>();
@@ -56,7 +67,9 @@ export class EmulatorState {
   private readonly baseClock: Clock;
   private lastUserId = 96_752_797;
 
-  constructor(config: Pick<EmulatorConfig, 'applications' | 'rateLimitPerSecond' | 'faults' | 'clock'>) {
+  constructor(config: Pick<EmulatorConfig, 'applications' | 'rateLimitPerSecond' | 'faults' | 'clock' | 'flavour'>) {
+    this.flavour = config.flavour ?? 'quickblox';
+    this.sessions = new SessionStore(this.flavour);
     this.baseClock = config.clock ?? systemClock;
     this.rateLimitPerSecond = config.rateLimitPerSecond;
     this.faults = { ...noFaults };
@@ -79,8 +92,8 @@ export class EmulatorState {
     if (this.apps.has(config.id)) throw new Error(`application ${config.id} exists already`);
     const app: AppState = {
       config,
-      settings: { ...defaultAppSettings, ...config.settings },
-      users: new UserStore(config.id, () => ++this.lastUserId),
+      settings: { ...defaultAppSettings, ...(this.flavour === 'connectycube' ? connectyCubeAppSettings : {}), ...config.settings },
+      users: new UserStore(config.id, () => ++this.lastUserId, this.flavour),
       nonces: new NonceStore(),
       blobIds: new Set(config.blobIds ?? []),
     };
@@ -112,6 +125,14 @@ export class EmulatorState {
   }
 
   ttlMs = (appId: number): number => (this.apps.get(appId)?.settings.sessionTtlSeconds ?? 7200) * 1000;
+
+  /** How long `session` lives after its last use: a guest's day, or its application's TTL. */
+  sessionTtlMs = (session: { appId: number; ttlMs?: number }): number => session.ttlMs ?? this.ttlMs(session.appId);
+
+  /** The header a session token travels in. */
+  get tokenHeader(): string {
+    return this.flavour === 'connectycube' ? 'cb-token' : 'qb-token';
+  }
 
   record(entry: LoggedRequest): void {
     let byStatus = this.counts.get(entry.route);

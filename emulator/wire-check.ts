@@ -9,13 +9,15 @@
  * lenient default stays for the official SDK's conformance suite.
  */
 
-const userField = /^user\[(login|email|full_name|phone|website|facebook_id|twitter_id|external_user_id|blob_id|tag_list|custom_data|password|old_password)\]$/;
-const credentials = [/^(provider|scope)$/, /^keys\[(token|secret)\]$/, /^firebase_phone\[(project_id|access_token)\]$/];
+const userField =
+  /^user\[(login|email|full_name|phone|website|facebook_id|twitter_id|external_user_id|blob_id|tag_list|custom_data|password|old_password|external_id|avatar|timezone)\]$/;
+const credentials = [/^(provider|scope)$/, /^keys\[(token|secret)\]$/, /^firebase_(phone|email)\[(project_id|access_token)\]$/];
+const v2Key = /^(offset|limit|sort_asc|sort_desc|\w+(\[(in|nin|gt|gte|lt|lte|start_with)\])?(\[\])?)$/;
 const paging = /^(page|per_page)$/;
 
 /** The keys each route takes, by its template. */
 const keysByRoute: Record<string, readonly RegExp[]> = {
-  'POST /session.json': [/^(application_id|auth_key|nonce|timestamp|signature)$/, /^user\[(login|email|password)\]$/, ...credentials],
+  'POST /session.json': [/^(application_id|auth_key|nonce|timestamp|signature)$/, /^user\[(login|email|password|guest|full_name)\]$/, ...credentials],
   'GET /session.json': [],
   'DELETE /session.json': [],
   'POST /login.json': [/^(login|email|password)$/, ...credentials],
@@ -37,6 +39,7 @@ const keysByRoute: Record<string, readonly RegExp[]> = {
   'DELETE /users/external/{id}.json': [],
   'POST /users/{id}/tokens': [],
   'GET /account_settings.json': [],
+  'GET /users/v2': [v2Key],
 };
 
 // What may stand unescaped in form-encoded text: unreserved and sub-delimiter characters, brackets in keys.
@@ -46,7 +49,8 @@ const cleanText = /^(?:[A-Za-z0-9\-._~!$'()*+,;:@/[\]=&]|%[0-9A-Fa-f]{2})*$/;
 export function wireProblems(route: string, search: string, form: string | undefined): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  const allowed = keysByRoute[route];
+  // ConnectyCube's templates are QuickBlox's without `.json`.
+  const allowed = keysByRoute[route] ?? keysByRoute[`${route}.json`];
   for (const [where, text] of [
     ['query', search],
     ['body', form ?? ''],
@@ -67,7 +71,7 @@ export function wireProblems(route: string, search: string, form: string | undef
         continue;
       }
       if (rest.length === 0) problems.push(`the ${where} key ${JSON.stringify(key)} has no value`);
-      if (seen.has(key) && key !== 'filter[]') problems.push(`the key ${JSON.stringify(key)} is repeated`);
+      if (seen.has(key) && !key.endsWith('[]')) problems.push(`the key ${JSON.stringify(key)} is repeated`);
       seen.add(key);
       if (allowed && !allowed.some((pattern) => pattern.test(key))) problems.push(`${route} takes no key ${JSON.stringify(key)}`);
     }

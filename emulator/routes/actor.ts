@@ -16,20 +16,21 @@ export interface Actor {
 
 /**
  * Authenticates a request by `Authorization: ApiKey …` (with an optional
- * `On-Behalf-Of: <user id>`) or by `QB-Token`, in that order.
+ * `On-Behalf-Of: <user id>`, QuickBlox only) or by `QB-Token` (`CB-Token`), in that order.
  */
 export function authenticate(ctx: Ctx): Actor {
-  const apiKey = apiKeyOf(ctx);
+  // ConnectyCube has no server API key (docs/connectycube-rest.md §1.3).
+  const apiKey = ctx.state.flavour === 'quickblox' ? apiKeyOf(ctx) : undefined;
   if (apiKey !== undefined) return byApiKey(ctx, apiKey, header(ctx, 'on-behalf-of'));
 
-  const token = header(ctx, 'qb-token');
+  const token = header(ctx, ctx.state.tokenHeader);
   if (!token) throw tokenRequired();
-  const session = ctx.state.sessions.find(token, ctx.now, ctx.state.ttlMs);
+  const session = ctx.state.sessions.find(token, ctx.now, ctx.state.sessionTtlMs);
   if (!session) throw sessionMissing();
   const app = ctx.state.apps.get(session.appId);
   if (!app) throw sessionMissing();
   ctx.session = session;
-  ctx.shownExpiry = session.lastActivity + ctx.state.ttlMs(session.appId);
+  ctx.shownExpiry = session.lastActivity + ctx.state.sessionTtlMs(session);
   chargeApp(ctx, app);
   const user = session.userId ? app.users.byId.get(session.userId) : undefined;
   return { app, session, user, owner: false };

@@ -1,7 +1,10 @@
-import { baseError, unauthorized } from '../api-error';
-import { firebasePhoneNumber, socialAccountId, tokenAccepted } from '../identity';
+import { randomBytes } from 'node:crypto';
+import { baseError, listError, unauthorized } from '../api-error';
+import type { Flavour } from '../config';
+import { firebaseEmail, firebasePhoneNumber, socialAccountId, tokenAccepted } from '../identity';
 import type { Params } from '../params';
 import type { AppState } from '../state';
+import { parseUserInput } from '../users/user-input';
 import type { UserRecord } from '../users/user-record';
 
 /** User credentials, whether they came as `user[...]` (session create) or flat (login). */
@@ -12,6 +15,9 @@ export interface Credentials {
   provider?: string;
   keys: Map<string, string>;
   firebasePhone: Map<string, string>;
+  firebaseEmail: Map<string, string>;
+  /** ConnectyCube's guest: `user[guest]=1`, with an optional `user[full_name]`. */
+  guest?: { fullName?: string };
 }
 
 /** The credentials of `POST /session.json`; undefined asks for an application session. */
@@ -26,6 +32,8 @@ export function sessionCredentials(params: Params): Credentials | undefined {
     provider,
     keys: params.group('keys'),
     firebasePhone: params.group('firebase_phone'),
+    firebaseEmail: params.group('firebase_email'),
+    guest: user.get('guest') === '1' ? { fullName: user.get('full_name') } : undefined,
   };
 }
 
@@ -38,13 +46,30 @@ export function loginCredentials(params: Params): Credentials {
     provider: params.get('provider'),
     keys: params.group('keys'),
     firebasePhone: params.group('firebase_phone'),
+    firebaseEmail: params.group('firebase_email'),
   };
 }
 
-/** Finds, or for providers creates on first login, the user the credentials prove; 401 when they prove none. */
-export function resolveUser(app: AppState, c: Credentials, now: number): UserRecord {
+/**
+ * Finds, or for providers creates on first login, the user the credentials
+ * prove; 401 when they prove none. ConnectyCube also makes guests, takes
+ * `firebase_email`, and creates an unknown login or email with its password
+ * unless the application denies it (docs/connectycube-rest.md §2.1).
+ */
+export function resolveUser(app: AppState, c: Credentials, now: number, flavour: Flavour = 'quickblox'): UserRecord {
   const users = app.users;
   const byIdentity = (uid: string, create: () => UserRecord) => users.findByIdentityUid(uid) ?? create();
+  const cube = flavour === 'connectycube';
+  if (cube && c.guest) {
+    const login = `guest_login_${randomBytes(8).toString('hex').toUpperCase()}`;
+    return users.create({ login, full_name: c.guest.fullName?.trimEnd() || null, phone: '' }, now, null, true);
+  }
+  if (cube && c.provider === 'firebase_email') {
+    const token = c.firebaseEmail.get('access_token');
+    if (!c.firebaseEmail.get('project_id') || !tokenAccepted(token)) throw unauthorized();
+    const email = firebaseEmail(token);
+    return byIdentity(`firebase_email:${email}`, () => users.find('email', email) ?? users.create({ email }, now, `firebase_email:${email}`));
+  }
 
   switch (c.provider) {
     case undefined:
@@ -80,6 +105,16 @@ export function resolveUser(app: AppState, c: Credentials, now: number): UserRec
     return byIdentity(`cidp:${uid}`, () => users.create({ login: users.find('login', uid) ? `cidp_${uid}` : uid }, now, `cidp:${uid}`));
   }
   const user = c.login !== undefined ? users.find('login', c.login) : c.email !== undefined ? users.find('email', c.email) : undefined;
-  if (!user || !users.passwordMatches(user, c.password)) throw unauthorized();
+  if (cube && !user && app.settings.autoCreateUsers && (c.login !== undefined || c.email !== undefined)) {
+    const fields = new Map<string, string>([['password', c.password]]);
+    if (c.login !== undefined) fields.set('login', c.login);
+    else if (c.email !== undefined) fields.set('email', c.email);
+    return users.create(
+      parseUserInput(fields, () => false),
+      now,
+    );
+  }
+  if (!user || user.is_guest) throw unauthorized();
+  if (!users.passwordMatches(user, c.password)) throw cube ? listError(401, 'Invalid password') : unauthorized();
   return user;
 }

@@ -1,3 +1,4 @@
+import type { Flavour } from '../config';
 import { accountSettings } from './account-routes';
 import type { Ctx, Reply } from './context';
 import { createSession, destroySession, getSession, login, logout } from './session-routes';
@@ -15,6 +16,7 @@ import {
   searchByTags,
   updateUser,
 } from './user-routes';
+import { usersV2 } from './users-v2-route';
 
 /** A matched route: its template (for counts and logs) and its handler. */
 export interface Route {
@@ -46,8 +48,36 @@ const userById = /^\/users\/([^/]+)\.json$/;
 // Documented without `.json` (docs/quickblox-rest.md §1.1); both forms are accepted.
 const userTokens = /^\/users\/([^/]+)\/tokens(?:\.json)?$/;
 
+/** ConnectyCube's own routes (docs/connectycube-rest.md §3.5, §3.6.1). */
+const connectyCubeOnly: Record<string, (ctx: Ctx) => Reply> = {
+  'GET /users/v2': usersV2,
+  // The JS SDK 6.1.2 resets passwords by POST with a JSON body; the docs say GET.
+  'POST /users/password/reset': resetPassword,
+};
+
+/** QuickBlox's routes ConnectyCube does not have: account settings and the token endpoint. */
+const quickbloxOnly = /^\/(account_settings|users\/[^/]+\/tokens)$/;
+
 /** Finds the route of an API request; undefined for a path the API does not have. */
-export function findRoute(method: string, path: string): Route | undefined {
+export function findRoute(method: string, path: string, flavour: Flavour = 'quickblox'): Route | undefined {
+  return flavour === 'connectycube' ? findConnectyCubeRoute(method, path) : findQuickbloxRoute(method, path);
+}
+
+/**
+ * ConnectyCube's paths: QuickBlox's without the `.json` suffix, which is
+ * accepted too (docs/connectycube-rest.md §1.1), plus `/users/v2`; templates
+ * are named without the suffix.
+ */
+function findConnectyCubeRoute(method: string, path: string): Route | undefined {
+  const bare = path.endsWith('.json') ? path.slice(0, -5) : path;
+  const own = connectyCubeOnly[`${method} ${bare}`];
+  if (own) return { route: `${method} ${bare}`, handle: own };
+  if (quickbloxOnly.test(bare)) return undefined;
+  const route = findQuickbloxRoute(method, `${bare}.json`);
+  return route && { route: route.route.replace(/\.json$/, ''), handle: route.handle };
+}
+
+function findQuickbloxRoute(method: string, path: string): Route | undefined {
   const key = `${method} ${path}`;
   const handle = fixed[key];
   if (handle) return { route: key, handle };

@@ -1,10 +1,10 @@
-import { baseError, fieldErrors, needUser, notOwner, userNotFound } from '../api-error';
+import { baseError, fieldErrors, notOwner, needUser as quickbloxNeedUser, tokenRequired, userNotFound } from '../api-error';
 import { isoSeconds } from '../time-format';
 import { parseUserInput } from '../users/user-input';
 import { type Predicate, pageOf, parseFilter, parseOrder, readPage } from '../users/user-query';
 import { type UserRecord, userJson } from '../users/user-record';
 import { type Actor, apiKeyOf, authenticate, byApiKey } from './actor';
-import { type Ctx, emptyReply, jsonReply, type Reply } from './context';
+import { type Ctx, chargeApp, emptyReply, header, jsonReply, type Reply } from './context';
 
 const ok = (user: UserRecord, status = 200): Reply => ({ status, body: userJson(user) });
 
@@ -15,13 +15,27 @@ const pageReply = (ctx: Ctx, users: UserRecord[]): Reply => ({
 });
 
 function userInput(ctx: Ctx, actor: Actor) {
-  return parseUserInput(ctx.params.group('user'), (id) => actor.app.blobIds.has(id));
+  const tagArray = ctx.params.getAll('user[tag_list][]');
+  return parseUserInput(ctx.params.group('user'), (id) => actor.app.blobIds.has(id), tagArray.length ? tagArray : undefined);
+}
+
+/** "Forbidden. Need user.": 422 on QuickBlox, 403 on ConnectyCube (README, choice 2). */
+const needUser = (ctx: Ctx) => (ctx.state.flavour === 'connectycube' ? baseError(403, 'Forbidden. Need user.') : quickbloxNeedUser());
+
+/** ConnectyCube signs up without a session: `CB-AuthKey: <auth key>` instead of a token (docs/connectycube-rest.md §3.2). */
+function signUpActor(ctx: Ctx): Actor {
+  const key = ctx.state.flavour === 'connectycube' && !header(ctx, 'cb-token') ? header(ctx, 'cb-authkey') : undefined;
+  if (key === undefined) return authenticate(ctx);
+  const app = [...ctx.state.apps.values()].find((a) => a.config.authKey === key);
+  if (!app) throw tokenRequired();
+  chargeApp(ctx, app);
+  return { app, owner: false };
 }
 
 /** `POST /users.json`: sign-up, allowed to application sessions unless the app forbids it. */
 export function createUser(ctx: Ctx): Reply {
-  const actor = authenticate(ctx);
-  if (!actor.owner && !actor.user && !actor.app.settings.signUpWithApplicationSession) throw needUser();
+  const actor = signUpActor(ctx);
+  if (!actor.owner && !actor.user && actor.session && !actor.app.settings.signUpWithApplicationSession) throw needUser(ctx);
   const patch = userInput(ctx, actor);
   if (!patch.login && !patch.email) throw baseError(422, 'login or email required');
   if (patch.password === undefined) throw fieldErrors(422, { password: ["can't be blank"] });
@@ -104,9 +118,9 @@ export function searchByPhone(ctx: Ctx): Reply {
  * may not (422 "Forbidden. Need user."), a user session only itself (403),
  * the API key anyone (or, with `On-Behalf-Of`, as that user).
  */
-function mayChange(actor: Actor, target: UserRecord): void {
+function mayChange(ctx: Ctx, actor: Actor, target: UserRecord): void {
   if (actor.owner && !actor.user) return;
-  if (!actor.user) throw needUser();
+  if (!actor.user) throw needUser(ctx);
   if (actor.user.id !== target.id) throw notOwner();
 }
 
@@ -119,9 +133,9 @@ function target(actor: Actor, id: string, key: 'id' | 'external_user_id'): UserR
 /** `PUT /users/{id}.json`: partial update; a new password needs the old one unless the owner sets it. */
 export function updateUser(ctx: Ctx, id: string): Reply {
   const actor = authenticate(ctx);
-  if (!actor.owner && !actor.user) throw needUser();
+  if (!actor.owner && !actor.user) throw needUser(ctx);
   const user = target(actor, id, 'id');
-  mayChange(actor, user);
+  mayChange(ctx, actor, user);
   const patch = userInput(ctx, actor);
   if (patch.password !== undefined && !(actor.owner && !actor.user)) {
     if (patch.old_password === undefined || patch.old_password === '') {
@@ -136,9 +150,9 @@ export function updateUser(ctx: Ctx, id: string): Reply {
 /** `DELETE /users/{id}.json` and `/users/external/{id}.json`; the user's sessions end with it. */
 export function deleteUser(ctx: Ctx, id: string, key: 'id' | 'external_user_id'): Reply {
   const actor = authenticate(ctx);
-  if (!actor.owner && !actor.user) throw needUser();
+  if (!actor.owner && !actor.user) throw needUser(ctx);
   const user = target(actor, id, key);
-  mayChange(actor, user);
+  mayChange(ctx, actor, user);
   actor.app.users.delete(user);
   ctx.state.sessions.destroyForUser(actor.app.config.id, user.id);
   if (ctx.session?.userId === user.id) ctx.session = undefined;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { Flavour } from '../config';
 
 export interface SessionRecord {
   id: number;
-  /** 40 lowercase hex digits, the form of the docs' examples. */
+  /** QuickBlox: 40 lowercase hex digits, the form of the docs' examples; ConnectyCube: 36 uppercase hex digits, its 2021+ form. */
   token: string;
   appId: number;
   /** 0 for an application session. */
@@ -13,12 +14,16 @@ export interface SessionRecord {
   updatedAt: number;
   /** The last successful request made with the session; expiry slides from here. */
   lastActivity: number;
+  /** A lifetime of its own (a ConnectyCube guest's day); unset: the application's. */
+  ttlMs?: number;
 }
 
 /** Every live session of every application, by token. */
 export class SessionStore {
   private readonly byToken = new Map<string, SessionRecord>();
   private lastId = 1_151_827_600;
+
+  constructor(private readonly flavour: Flavour = 'quickblox') {}
 
   get size(): number {
     return this.byToken.size;
@@ -27,7 +32,7 @@ export class SessionStore {
   create(appId: number, userId: number, nonce: number, ts: number, now: number): SessionRecord {
     const s: SessionRecord = {
       id: ++this.lastId,
-      token: randomBytes(20).toString('hex'),
+      token: this.flavour === 'connectycube' ? randomBytes(18).toString('hex').toUpperCase() : randomBytes(20).toString('hex'),
       appId,
       userId,
       nonce,
@@ -41,9 +46,9 @@ export class SessionStore {
   }
 
   /** The live session of `token`; an expired one is dropped and reads as absent. */
-  find(token: string, now: number, ttlMs: (appId: number) => number): SessionRecord | undefined {
+  find(token: string, now: number, ttlMs: (s: SessionRecord) => number): SessionRecord | undefined {
     const s = this.byToken.get(token);
-    if (s && now > s.lastActivity + ttlMs(s.appId)) {
+    if (s && now > s.lastActivity + ttlMs(s)) {
       this.byToken.delete(token);
       return undefined;
     }

@@ -17,11 +17,14 @@ export interface UserPatch {
   allow_statistics_analysis?: boolean;
   allow_sales_activities?: boolean;
   parents_contacts?: string;
+  external_id?: string | null;
+  avatar?: string | null;
+  timezone?: number | null;
   password?: string;
   old_password?: string;
 }
 
-const textFields = ['login', 'email', 'full_name', 'phone', 'website', 'facebook_id', 'twitter_id', 'custom_data'] as const;
+const textFields = ['login', 'email', 'full_name', 'phone', 'website', 'facebook_id', 'twitter_id', 'custom_data', 'external_id', 'avatar'] as const;
 const numberFields = ['external_user_id', 'blob_id'] as const;
 const flagFields = ['age_over16', 'allow_statistics_analysis', 'allow_sales_activities'] as const;
 const maxTags = 5;
@@ -42,7 +45,7 @@ export function passwordProblems(password: string): string[] {
  * into one 422 as the upstream does. Strings lose trailing whitespace (but
  * passwords do not); an empty value clears the field.
  */
-export function parseUserInput(fields: Map<string, string>, blobExists: (id: number) => boolean): UserPatch {
+export function parseUserInput(fields: Map<string, string>, blobExists: (id: number) => boolean, tagArray?: string[]): UserPatch {
   const patch: UserPatch = {};
   const errors: Record<string, string[]> = {};
   const fail = (field: string, message: string): void => {
@@ -67,7 +70,15 @@ export function parseUserInput(fields: Map<string, string>, blobExists: (id: num
   }
   if (patch.blob_id && !blobExists(patch.blob_id)) fail('blob', 'does not exist');
 
-  const tagList = fields.get('tag_list');
+  const timezone = fields.get('timezone')?.trim();
+  if (timezone !== undefined) {
+    if (timezone === '') patch.timezone = null;
+    else if (/^-?\d{1,4}$/.test(timezone) && Math.abs(Number(timezone)) <= 840) patch.timezone = Number(timezone);
+    else fail('timezone', 'is not a number');
+  }
+
+  // A comma-joined string (QuickBlox, ConnectyCube's docs) or a JSON array (ConnectyCube's SDK), which arrives as `tag_list[]`.
+  const tagList = fields.get('tag_list') ?? (tagArray === undefined ? undefined : tagArray.join(','));
   if (tagList !== undefined) {
     const tags = tagList
       .split(',')

@@ -1,3 +1,4 @@
+import type { Flavour } from '../config';
 import { isoSeconds } from '../time-format';
 
 /** A stored user: the upstream user object plus what the emulator keeps privately. */
@@ -22,6 +23,13 @@ export interface UserRecord {
   allow_statistics_analysis: boolean;
   allow_sales_activities: boolean;
   parents_contacts: string;
+  /** ConnectyCube only: the string external id, the avatar (blob UID or URL), minutes east of UTC, a guest user. */
+  external_id: string | null;
+  avatar: string | null;
+  timezone: number | null;
+  is_guest: boolean;
+  /** Which API's user object it is. */
+  flavour: Flavour;
   /** `salt:sha256` of the password; null for users that log in only by a provider. */
   passwordHash: string | null;
   /** The custom identity provider's id for the user, when it came from one. */
@@ -30,8 +38,9 @@ export interface UserRecord {
   json: string | null;
 }
 
-/** The user object as the API returns it (docs/quickblox-rest.md §5.1), in the documented field order. */
-export function userObject(u: UserRecord) {
+/** The user object as the API returns it (docs/quickblox-rest.md §5.1, docs/connectycube-rest.md §3.1), in the documented field order. */
+export function userObject(u: UserRecord): Record<string, unknown> {
+  if (u.flavour === 'connectycube') return connectyCubeUser(u);
   return {
     id: u.id,
     full_name: u.full_name,
@@ -52,6 +61,31 @@ export function userObject(u: UserRecord) {
     allow_sales_activities: u.allow_sales_activities,
     parents_contacts: u.parents_contacts,
     user_tags: u.user_tags,
+  };
+}
+
+/** ConnectyCube's user: `external_id`, `avatar`, `timezone`, `is_guest`, tags as an array, no QuickBlox consent fields. */
+function connectyCubeUser(u: UserRecord): Record<string, unknown> {
+  return {
+    id: u.id,
+    full_name: u.full_name,
+    email: u.email,
+    login: u.login,
+    phone: u.phone,
+    website: u.website,
+    created_at: isoSeconds(u.created_at),
+    updated_at: isoSeconds(u.updated_at),
+    last_request_at: u.last_request_at === null ? null : isoSeconds(u.last_request_at),
+    external_user_id: u.external_user_id,
+    external_id: u.external_id,
+    facebook_id: u.facebook_id,
+    twitter_id: u.twitter_id,
+    blob_id: u.blob_id,
+    avatar: u.avatar,
+    custom_data: u.custom_data,
+    user_tags: u.user_tags === null ? null : u.user_tags.split(','),
+    timezone: u.timezone,
+    ...(u.is_guest ? { is_guest: true } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { fieldErrors } from '../api-error';
+import type { Flavour } from '../config';
 import type { UserPatch } from './user-input';
 import type { UserRecord } from './user-record';
 
@@ -29,6 +30,7 @@ export class UserStore {
   constructor(
     readonly appId: number,
     private readonly nextId: () => number,
+    private readonly flavour: Flavour = 'quickblox',
   ) {}
 
   find(key: UniqueKey, value: string | number): UserRecord | undefined {
@@ -41,7 +43,7 @@ export class UserStore {
   }
 
   /** Stores a new user; 422 with the upstream's field errors when a unique key is taken. */
-  create(patch: UserPatch, now: number, identityUid: string | null = null): UserRecord {
+  create(patch: UserPatch, now: number, identityUid: string | null = null, guest = false): UserRecord {
     this.assertUnique(patch, undefined);
     const user: UserRecord = {
       id: this.nextId(),
@@ -64,6 +66,11 @@ export class UserStore {
       allow_statistics_analysis: patch.allow_statistics_analysis ?? false,
       allow_sales_activities: patch.allow_sales_activities ?? false,
       parents_contacts: patch.parents_contacts ?? '',
+      external_id: patch.external_id ?? null,
+      avatar: patch.avatar ?? null,
+      timezone: patch.timezone ?? null,
+      is_guest: guest,
+      flavour: this.flavour,
       passwordHash: patch.password === undefined ? null : hashPassword(patch.password),
       identityUid,
       json: null,

@@ -1,4 +1,5 @@
 import type { CallerPolicy } from './caller-policy';
+import type { UpstreamName } from './upstream-names';
 
 /** Everything the gateway is configured with, validated and typed. */
 export interface GatewayConfig {
@@ -33,12 +34,15 @@ export interface GrpcTls {
 }
 
 export interface UpstreamConfig {
+  /** Which API the gateway fronts. */
+  name: UpstreamName;
   applicationId: number;
   authKey: string;
-  authSecret: string;
+  /** Signs session requests: required by QuickBlox; optional (and then used) on ConnectyCube. */
+  authSecret?: string;
   /** Origin of the REST API, e.g. `https://api.quickblox.com`. */
   endpoint: string;
-  /** Server API key (`Authorization: ApiKey …`), for writes without a user token and for minting tokens. */
+  /** Server API key (`Authorization: ApiKey …`, QuickBlox only), for writes without a user token and for minting tokens. */
   apiKey?: string;
   /** Extra certificate authorities (PEM) to trust for the endpoint, e.g. a private CA. */
   ca?: string;

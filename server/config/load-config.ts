@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { GatewayConfig } from './gateway-config';
 import { loadPolicy } from './load-policy';
+import { defaultEndpoints, upstreamNames } from './upstream-names';
 
 /** Raised when the environment cannot configure a gateway; each line names a variable. */
 export class ConfigError extends Error {
@@ -54,15 +55,26 @@ interface Variable {
  * these defaults before it validates.
  */
 export const variables = {
+  QB_UPSTREAM: {
+    description: 'the API in front of which the gateway runs: quickblox or connectycube',
+    default: 'quickblox',
+    schema: z.enum(upstreamNames, { error: 'must be quickblox or connectycube' }),
+  },
   QB_APPLICATION_ID: {
-    description: 'QuickBlox application id (required)',
-    schema: required('the numeric application id from the QuickBlox dashboard').pipe(integer(1, 2 ** 31 - 1)),
+    description: 'application id (required)',
+    schema: required('the numeric application id from the dashboard').pipe(integer(1, 2 ** 31 - 1)),
   },
   QB_AUTH_KEY: { description: 'application auth key (required)', schema: secretText('the application auth key') },
-  QB_AUTH_SECRET: { description: 'application auth secret (required; never logged)', schema: secretText('the application auth secret') },
-  QB_API_ENDPOINT: { description: 'REST API origin', default: 'https://api.quickblox.com', schema: origin },
+  QB_AUTH_SECRET: {
+    description: 'application auth secret: required for QuickBlox; optional for ConnectyCube, which then gets signed session requests (never logged)',
+    schema: secretText('the application auth secret').optional(),
+  },
+  QB_API_ENDPOINT: {
+    description: `REST API origin (default ${defaultEndpoints.quickblox}, or ${defaultEndpoints.connectycube} for connectycube)`,
+    schema: origin.optional(),
+  },
   QB_API_KEY: {
-    description: 'server API key: writes without a user token, CreateUserToken (optional; never logged)',
+    description: 'QuickBlox server API key: writes without a user token, CreateUserToken (optional; never logged)',
     schema: secretText('the server API key').optional(),
   },
   QB_API_CA_FILE: { description: 'PEM file of extra certificate authorities to trust for the endpoint (optional)', schema: path },
@@ -147,11 +159,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     else if (fallback !== undefined) input[name] = fallback;
   }
   const parsed = schema.safeParse(input);
+  const missingSecret =
+    (input.QB_UPSTREAM ?? 'quickblox') === 'quickblox' && input.QB_AUTH_SECRET === undefined
+      ? ['QB_AUTH_SECRET is required: the application auth secret (QuickBlox signs every session request)']
+      : [];
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`));
+    throw new ConfigError([...parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`), ...missingSecret]);
   }
   const v = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = [...missingSecret];
   const pem = (name: string, path: string | undefined): string | undefined => {
     if (!path) return undefined;
     try {
@@ -168,15 +184,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (Boolean(v.GRPC_TLS_CERT_FILE) !== Boolean(v.GRPC_TLS_KEY_FILE))
     problems.push('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both or neither');
   if (v.GRPC_TLS_CLIENT_CA_FILE && !v.GRPC_TLS_CERT_FILE) problems.push('GRPC_TLS_CLIENT_CA_FILE needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE');
+  if (v.QB_UPSTREAM === 'connectycube' && v.QB_API_KEY)
+    problems.push('QB_API_KEY does not apply to QB_UPSTREAM=connectycube: ConnectyCube has no server API key; unset it');
   const policy = v.GATEWAY_POLICY_FILE ? loadPolicy(v.GATEWAY_POLICY_FILE) : undefined;
   if (policy && 'problems' in policy) problems.push(...policy.problems);
   if (problems.length) throw new ConfigError(problems);
   return {
     upstream: {
+      name: v.QB_UPSTREAM,
       applicationId: v.QB_APPLICATION_ID,
       authKey: v.QB_AUTH_KEY,
       authSecret: v.QB_AUTH_SECRET,
-      endpoint: v.QB_API_ENDPOINT,
+      endpoint: v.QB_API_ENDPOINT ?? defaultEndpoints[v.QB_UPSTREAM],
       apiKey: v.QB_API_KEY,
       ca,
       signatureAlgorithm: v.QB_SIGNATURE_HASH,

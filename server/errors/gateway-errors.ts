@@ -43,10 +43,26 @@ export function invalidArgument(violations: readonly FieldViolation[]): RichServ
   return gatewayError(Status.INVALID_ARGUMENT, message, { reason: ErrorReason.INVALID_ARGUMENT, violations });
 }
 
-/** FAILED_PRECONDITION for a request the configured upstream cannot serve (e.g. a ConnectyCube-only feature). */
-export function unsupported(field: string, description: string): RichServerError {
-  return gatewayError(Status.FAILED_PRECONDITION, `${field}: ${description}`, {
+/** Something the configured upstream does not offer: a key of its flavour's `lacks`, or a finer one of a query dialect. */
+export interface Lack {
+  /** Stable name of what is missing (`guest_sessions`, `filter_operator_ne`). */
+  feature: string;
+  /** What is missing, in words. */
+  lacks: string;
+  /** The request field that asked for it. */
+  field?: string;
+}
+
+/**
+ * UNIMPLEMENTED `UNSUPPORTED_BY_UPSTREAM` for a request the configured
+ * upstream cannot serve; its ErrorInfo metadata names the upstream, the
+ * feature and the field.
+ */
+export function unsupported(upstream: { name: string; title: string }, lack: Lack): RichServerError {
+  const metadata: Record<string, string> = { upstream: upstream.name, feature: lack.feature, lacks: lack.lacks };
+  if (lack.field) metadata.field = lack.field;
+  return gatewayError(Status.UNIMPLEMENTED, `${lack.field ? `${lack.field}: ` : ''}${upstream.title} does not offer ${lack.lacks}`, {
     reason: ErrorReason.UNSUPPORTED_BY_UPSTREAM,
-    violations: [{ field, description }],
+    metadata,
   });
 }

@@ -11,6 +11,8 @@ export interface MappingContext {
   credential: Credential['kind'];
   /** Upstream field name → contract field path, for BadRequest (`login` → `user.login`). */
   fields?: Readonly<Record<string, string>>;
+  /** The upstream's name for messages: `QuickBlox`, `ConnectyCube`. */
+  upstream: string;
 }
 
 type Fail = (code: Status, message: string, reason: string, extra?: { violations?: FieldViolation[]; retryDelaySeconds?: number }) => RichServerError;
@@ -23,27 +25,24 @@ type Fail = (code: Status, message: string, reason: string, extra?: { violations
  * (UNAVAILABLE), never the caller's. The UpstreamError stays the `cause`.
  */
 export function mapUpstreamError(error: UpstreamError, context: MappingContext): RichServerError {
-  if (!error.answered) return noAnswer(error);
+  const api = `the ${context.upstream} API`;
+  if (!error.answered) return noAnswer(error, api);
   const text = error.text;
   const metadata = { upstream_status: String(error.status), upstream_message: text, upstream_route: error.route };
   const fail: Fail = (code, message, reason, extra = {}) => gatewayError(code, message, { reason, metadata, cause: error, ...extra });
-  const refused = `the QuickBlox API refused the call${text ? ` (${text})` : ''}`;
-  const lostOwnCredential = context.credential === 'apiKey' || context.credential === 'application';
+  const refused = `${api} refused the call${text ? ` (${text})` : ''}`;
+  const lostOwnCredential = context.credential === 'apiKey' || context.credential === 'application' || context.credential === 'signUpKey';
   switch (error.kind) {
     case 'app_credentials_rejected':
-      return fail(
-        Status.UNAVAILABLE,
-        `the gateway is misconfigured: the QuickBlox API rejected its application credentials (${text})`,
-        ErrorReason.GATEWAY_MISCONFIGURED,
-      );
+      return fail(Status.UNAVAILABLE, `the gateway is misconfigured: ${api} rejected its application credentials (${text})`, ErrorReason.GATEWAY_MISCONFIGURED);
     case 'bad_timestamp':
-      return fail(Status.UNAVAILABLE, "the QuickBlox API rejected the gateway's clock (Bad timestamp)", ErrorReason.CLOCK_SKEW);
+      return fail(Status.UNAVAILABLE, `${api} rejected the gateway's clock (${text})`, ErrorReason.CLOCK_SKEW);
     case 'nonce_rejected':
-      return fail(Status.UNAVAILABLE, 'the QuickBlox API rejected a nonce', ErrorReason.NONCE_REJECTED);
+      return fail(Status.UNAVAILABLE, `${api} rejected a nonce`, ErrorReason.NONCE_REJECTED);
     case 'session_missing':
     case 'token_required':
     case 'unauthorized':
-      if (lostOwnCredential) return ownCredentialLost(context.credential, fail);
+      if (lostOwnCredential) return ownCredentialLost(context.credential, api, fail);
       if (error.kind === 'session_missing')
         return fail(Status.UNAUTHENTICATED, 'the session token in qb-token has expired or was destroyed; create a new session', ErrorReason.SESSION_EXPIRED);
       if (error.kind === 'token_required') return fail(Status.UNAUTHENTICATED, 'this call needs a session token in qb-token', ErrorReason.TOKEN_REQUIRED);
@@ -61,36 +60,47 @@ export function mapUpstreamError(error: UpstreamError, context: MappingContext):
     case 'rejected':
       return fail(Status.FAILED_PRECONDITION, refused, ErrorReason.UPSTREAM_REJECTED);
     case 'rate_limited':
-      return fail(Status.RESOURCE_EXHAUSTED, "the QuickBlox application's rate limit was hit; retry after the delay given", ErrorReason.RATE_LIMITED, {
-        retryDelaySeconds: error.retryAfterSeconds ?? 1,
-      });
+      return fail(
+        Status.RESOURCE_EXHAUSTED,
+        `the ${context.upstream} application's rate limit was hit; retry after the delay given`,
+        ErrorReason.RATE_LIMITED,
+        {
+          retryDelaySeconds: error.retryAfterSeconds ?? 1,
+        },
+      );
     case 'bad_gateway':
     case 'server_error':
-      return fail(Status.UNAVAILABLE, `the QuickBlox API failed (HTTP ${error.status})`, ErrorReason.UPSTREAM_UNAVAILABLE);
+      return fail(Status.UNAVAILABLE, `${api} failed (HTTP ${error.status})`, ErrorReason.UPSTREAM_UNAVAILABLE);
     default:
-      return fail(Status.UNKNOWN, `the QuickBlox API answered HTTP ${error.status}`, ErrorReason.UPSTREAM_ERROR);
+      return fail(Status.UNKNOWN, `${api} answered HTTP ${error.status}`, ErrorReason.UPSTREAM_ERROR);
   }
 }
 
 /** The upstream did not answer, or the request was never sent. */
-function noAnswer(error: UpstreamError): RichServerError {
+function noAnswer(error: UpstreamError, api: string): RichServerError {
   const options = { metadata: { upstream_route: error.route }, cause: error };
   if (error.kind === 'timeout')
-    return gatewayError(Status.DEADLINE_EXCEEDED, 'the QuickBlox API did not answer in time', { reason: ErrorReason.UPSTREAM_TIMEOUT, ...options });
+    return gatewayError(Status.DEADLINE_EXCEEDED, `${api} did not answer in time`, { reason: ErrorReason.UPSTREAM_TIMEOUT, ...options });
   if (error.kind === 'throttled') {
-    return gatewayError(Status.RESOURCE_EXHAUSTED, "the QuickBlox application's request budget (QB_RATE_LIMIT) is used up; retry after the delay given", {
-      reason: ErrorReason.RATE_LIMITED,
-      retryDelaySeconds: error.retryAfterSeconds ?? 1,
-      ...options,
-    });
+    return gatewayError(
+      Status.RESOURCE_EXHAUSTED,
+      "the gateway's request budget for the upstream application (QB_RATE_LIMIT) is used up; retry after the delay given",
+      {
+        reason: ErrorReason.RATE_LIMITED,
+        retryDelaySeconds: error.retryAfterSeconds ?? 1,
+        ...options,
+      },
+    );
   }
-  return gatewayError(Status.UNAVAILABLE, 'the QuickBlox API cannot be reached', { reason: ErrorReason.UPSTREAM_UNAVAILABLE, ...options });
+  return gatewayError(Status.UNAVAILABLE, `${api} cannot be reached`, { reason: ErrorReason.UPSTREAM_UNAVAILABLE, ...options });
 }
 
 /** A 401 on the gateway's own authority: the API key was rejected, or the application session could not be renewed. */
-function ownCredentialLost(credential: Credential['kind'], fail: Fail): RichServerError {
+function ownCredentialLost(credential: Credential['kind'], api: string, fail: Fail): RichServerError {
   if (credential === 'apiKey')
-    return fail(Status.UNAVAILABLE, 'the gateway is misconfigured: the QuickBlox API rejected its API key (QB_API_KEY)', ErrorReason.GATEWAY_MISCONFIGURED);
+    return fail(Status.UNAVAILABLE, `the gateway is misconfigured: ${api} rejected its API key (QB_API_KEY)`, ErrorReason.GATEWAY_MISCONFIGURED);
+  if (credential === 'signUpKey')
+    return fail(Status.UNAVAILABLE, `the gateway is misconfigured: ${api} rejected its auth key (QB_AUTH_KEY)`, ErrorReason.GATEWAY_MISCONFIGURED);
   return fail(Status.UNAVAILABLE, "the gateway's application session was lost and could not be renewed", ErrorReason.UPSTREAM_SESSION_LOST);
 }
 

@@ -1,5 +1,6 @@
-import { SocialProvider, type UserCredentials } from '../../gen/index.quickblox.v1';
-import { unsupported } from '../errors/gateway-errors';
+import { type GuestUser, SocialProvider, type UserCredentials } from '../../gen/index.quickblox.v1';
+import { offered } from '../errors/offered';
+import type { Flavour } from '../upstream/flavour';
 import type { Params } from '../upstream/form-encoding';
 import * as rules from '../validation/field-rules';
 
@@ -12,9 +13,15 @@ export type CredentialStyle = 'session' | 'login';
 /**
  * Upstream parameters for user credentials, validating each field under
  * `path` (e.g. `user` for CreateSession, `credentials` for Login). Throws
- * FAILED_PRECONDITION for a method QuickBlox does not offer.
+ * UNIMPLEMENTED for a method the upstream does not offer.
  */
-export function credentialParams(credentials: UserCredentials | undefined, path: string, style: CredentialStyle, v: rules.Violations): Params {
+export function credentialParams(
+  credentials: UserCredentials | undefined,
+  path: string,
+  style: CredentialStyle,
+  flavour: Flavour,
+  v: rules.Violations,
+): Params {
   const method = credentials?.method;
   if (!method) {
     rules.oneOf(v, path, false);
@@ -58,18 +65,12 @@ export function credentialParams(credentials: UserCredentials | undefined, path:
       if (scope !== undefined) params.push(['scope', scope]);
       return params;
     }
-    case 'firebasePhone': {
-      const at = `${path}.firebase_phone`;
-      rules.text(v, `${at}.project_id`, method.value.projectId, 1, 255);
-      rules.text(v, `${at}.access_token`, method.value.accessToken, 1, 8192);
-      return [
-        ['provider', 'firebase_phone'],
-        ['firebase_phone[project_id]', method.value.projectId],
-        ['firebase_phone[access_token]', method.value.accessToken],
-      ];
+    case 'firebasePhone':
+      return firebaseParams('firebase_phone', method.value, path, v);
+    case 'firebaseEmail': {
+      offered(flavour, 'firebase_email', `${path}.firebase_email`);
+      return firebaseParams('firebase_email', method.value, path, v);
     }
-    case 'firebaseEmail':
-      throw unsupported(`${path}.firebase_email`, 'Firebase email sign-in is offered by ConnectyCube only, not by QuickBlox');
     case 'customIdentity': {
       const at = `${path}.custom_identity`;
       rules.text(v, `${at}.login`, method.value.login, 1, 255);
@@ -80,4 +81,29 @@ export function credentialParams(credentials: UserCredentials | undefined, path:
       ];
     }
   }
+}
+
+/** `provider=firebase_phone|firebase_email` and the token's two fields, nested under the provider's name. */
+function firebaseParams(
+  provider: 'firebase_phone' | 'firebase_email',
+  token: { projectId: string; accessToken: string },
+  path: string,
+  v: rules.Violations,
+): Params {
+  const at = `${path}.${provider}`;
+  rules.text(v, `${at}.project_id`, token.projectId, 1, 255);
+  rules.text(v, `${at}.access_token`, token.accessToken, 1, 8192);
+  return [
+    ['provider', provider],
+    [`${provider}[project_id]`, token.projectId],
+    [`${provider}[access_token]`, token.accessToken],
+  ];
+}
+
+/** A guest session's parameters (ConnectyCube): `user[guest]=1` and the optional display name (docs/connectycube-rest.md §2.1). */
+export function guestParams(guest: GuestUser, path: string, v: rules.Violations): Params {
+  rules.optionalText(v, `${path}.full_name`, guest.fullName, 255);
+  const params: [string, string][] = [['user[guest]', '1']];
+  if (guest.fullName !== undefined) params.push(['user[full_name]', guest.fullName]);
+  return params;
 }

@@ -34,7 +34,7 @@ export function userFromJson(json: unknown): User {
   };
 }
 
-/** The users of a page: `items` of `{"user":{…}}`. */
+/** The users of a page: `items` of `{"user":{…}}` (QuickBlox) or of bare users (ConnectyCube's v2). */
 export function usersFromPage(json: unknown): User[] {
   const items = (json as { items?: unknown } | undefined)?.items;
   return Array.isArray(items) ? items.map(userFromJson) : [];
@@ -62,7 +62,9 @@ function bool(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
 
+/** `user_tags`: QuickBlox's comma-joined string, or the array ConnectyCube may send (docs/connectycube-rest.md §3.1). */
 function tags(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((t): t is string => typeof t === 'string' && t.trim() !== '').map((t) => t.trim());
   if (typeof value !== 'string' || value === '') return [];
   return value
     .split(',')

@@ -1,4 +1,5 @@
 import type { UserFields } from '../../gen/index.quickblox.v1';
+import type { Feature } from '../upstream/flavour';
 import type { Params } from '../upstream/form-encoding';
 import * as rules from '../validation/field-rules';
 
@@ -44,10 +45,23 @@ const writable: Record<string, FieldSpec> = {
       if (f.customData !== undefined && Buffer.byteLength(f.customData) > 65_535) v.push({ field, description: 'must be at most 65,535 bytes' });
     },
   },
+  external_id: { param: 'external_id', value: (f) => f.externalId, check: textField('externalId', 255) },
+  avatar: { param: 'avatar', value: (f) => f.avatar, check: textField('avatar', 1024) },
+  timezone: {
+    param: 'timezone',
+    value: (f) => f.timezone?.toString(),
+    check: (v, field, f) => {
+      if (f.timezone !== undefined && (f.timezone < -720 || f.timezone > 840)) v.push({ field, description: 'must be -720 to 840 (minutes east of UTC)' });
+    },
+  },
 };
 
-/** Fields of the contract that only ConnectyCube stores. */
-export const connectyCubeOnlyFields = ['external_id', 'avatar', 'timezone'] as const;
+/** Fields of the contract that not every upstream stores, and the feature each needs. */
+export const fieldFeatures: Readonly<Record<string, Feature>> = {
+  external_id: 'field_external_id',
+  avatar: 'field_avatar',
+  timezone: 'field_timezone',
+};
 
 /** Upstream field names in 422 bodies → contract paths of CreateUser/UpdateUser requests. */
 export const userFieldPaths: Readonly<Record<string, string>> = {
@@ -60,13 +74,9 @@ export const userFieldPaths: Readonly<Record<string, string>> = {
 
 /** The field names of UserFields that are set (for sign-up, or an update without a mask). */
 export function setUserFields(f: UserFields): string[] {
-  const names = Object.entries(writable)
+  return Object.entries(writable)
     .filter(([, spec]) => spec.value(f) !== undefined)
     .map(([name]) => name);
-  if (f.externalId !== undefined) names.push('external_id');
-  if (f.avatar !== undefined) names.push('avatar');
-  if (f.timezone !== undefined) names.push('timezone');
-  return names;
 }
 
 /** Whether `name` is a field of UserFields the gateway can write upstream. */

@@ -2,10 +2,10 @@ import { FilterOperator, SortDirection, UserField, type UserFilter, type UserOrd
 import type { Params } from '../upstream/form-encoding';
 import type { Violations } from '../validation/field-rules';
 
-type ValueType = 'number' | 'string' | 'date';
+export type ValueType = 'number' | 'string' | 'date';
 
 /** Each filterable field: its upstream name and the type token the upstream compares it as. */
-const fields: Partial<Record<UserField, { name: string; type: ValueType; ranged: boolean }>> = {
+export const filterFields: Partial<Record<UserField, { name: string; type: ValueType; ranged: boolean }>> = {
   [UserField.USER_FIELD_ID]: { name: 'id', type: 'number', ranged: true },
   [UserField.USER_FIELD_LOGIN]: { name: 'login', type: 'string', ranged: false },
   [UserField.USER_FIELD_EMAIL]: { name: 'email', type: 'string', ranged: false },
@@ -45,7 +45,7 @@ export function filterParams(filters: readonly UserFilter[], path: string, v: Vi
   const params: (readonly [string, string])[] = [];
   filters.forEach((filter, i) => {
     const at = `${path}[${i}]`;
-    const field = fields[filter.field];
+    const field = filterFields[filter.field];
     const op = operators[filter.operator];
     if (!field) v.push({ field: `${at}.field`, description: 'must be set to a user field' });
     if (!op) v.push({ field: `${at}.operator`, description: 'must be set to an operator' });
@@ -75,7 +75,7 @@ export function filterParams(filters: readonly UserFilter[], path: string, v: Vi
 /** The `order` parameter, `<asc|desc> <type> <field>`; none when unset. */
 export function orderParams(order: UserOrder | undefined, path: string, v: Violations): Params {
   if (!order) return [];
-  const field = fields[order.field];
+  const field = filterFields[order.field];
   if (!field) {
     v.push({ field: `${path}.field`, description: 'must be set to a user field' });
     return [];
@@ -85,7 +85,8 @@ export function orderParams(order: UserOrder | undefined, path: string, v: Viola
   return [['order', `${direction} ${field.type} ${field.name}`]];
 }
 
-function checkValue(raw: string, type: ValueType, listed: boolean, field: string, v: Violations): string | undefined {
+/** A filter value checked against its field's type: the text to send, or undefined after a violation. */
+export function checkValue(raw: string, type: ValueType, listed: boolean, field: string, v: Violations): string | undefined {
   const fail = (description: string) => void v.push({ field, description });
   if (raw.length === 0) return fail('must not be empty');
   if (raw.length > 255) return fail('must be at most 255 characters');

@@ -44,6 +44,6 @@ export async function callUpstream(
   } catch (e) {
     if (options.notFoundIsEmpty && e instanceof UpstreamError && e.kind === 'not_found') return undefined;
     if (e instanceof UpstreamError && e.status === 401 && credential.kind === 'token') deps.userSessions?.dropToken(credential.token);
-    rethrowMapped(e, { credential: credential.kind, fields: options.fields });
+    rethrowMapped(e, { credential: credential.kind, fields: options.fields, upstream: deps.upstream.flavour.title });
   }
 }

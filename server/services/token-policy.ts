@@ -2,6 +2,7 @@ import { Status } from 'nice-grpc-common';
 import { ErrorReason } from '../../clients/src/error-reasons';
 import { gatewayError } from '../errors/gateway-errors';
 import type { Credential } from '../upstream/credential';
+import type { Upstream } from '../upstream/upstream';
 import type { GatewayContext } from './call-context';
 import { callerToken } from './caller-metadata';
 
@@ -11,6 +12,8 @@ export type TokenNeed =
   | 'caller'
   /** The caller's `qb-token`, else the gateway's shared application session. */
   | 'callerOrApplication'
+  /** The caller's `qb-token`, else the upstream's sign-up key where it has one (ConnectyCube), else the application session. */
+  | 'callerOrSignUp'
   /**
    * The caller's `qb-token`, else the API key as the account owner when the
    * caller holds owner powers; else PERMISSION_DENIED (`OWNER_POWERS_NOT_GRANTED`,
@@ -19,7 +22,7 @@ export type TokenNeed =
   | 'callerOrOwner'
   /** The API key as the account owner, for a caller that holds owner powers; without a key, FAILED_PRECONDITION `API_KEY_REQUIRED`. */
   | 'owner'
-  /** No token at all: the application's signature (`POST /session.json`). */
+  /** No token at all: the application's id and key, signed where the upstream wants it (`POST /session.json`). */
   | 'signature';
 
 /** The one table of which credential each RPC uses. */
@@ -29,7 +32,7 @@ export const tokenPolicy = {
   Login: 'caller',
   Logout: 'caller',
   DestroySession: 'caller',
-  CreateUser: 'callerOrApplication',
+  CreateUser: 'callerOrSignUp',
   GetUser: 'callerOrApplication',
   GetUsers: 'callerOrApplication',
   FindUser: 'callerOrApplication',
@@ -43,14 +46,19 @@ export const tokenPolicy = {
 /** An RPC of SessionService or UserService, by its method name. */
 export type Rpc = keyof typeof tokenPolicy;
 
+/** What of the upstream the token policy reads. */
+export type UpstreamAuthorities = Pick<Upstream, 'hasApiKey' | 'flavour'>;
+
 /** The credential `rpc` uses for this call, or the error saying what it lacks. */
-export function credentialFor(rpc: Rpc, context: GatewayContext, hasApiKey: boolean): Credential {
+export function credentialFor(rpc: Rpc, context: GatewayContext, upstream: UpstreamAuthorities): Credential {
   const need: TokenNeed = tokenPolicy[rpc];
+  const { hasApiKey } = upstream;
   if (need === 'signature') return { kind: 'signature' };
   if (need === 'owner') return ownerCredential(rpc, context, hasApiKey);
   const token = callerToken(context);
   if (token !== undefined) return { kind: 'token', token };
   if (need === 'callerOrApplication') return { kind: 'application' };
+  if (need === 'callerOrSignUp') return upstream.flavour.signUpKeyHeader === undefined ? { kind: 'application' } : { kind: 'signUpKey' };
   if (need === 'callerOrOwner') {
     if (!hasApiKey) {
       throw gatewayError(
@@ -79,8 +87,8 @@ function ownerCredential(rpc: Rpc, context: GatewayContext, hasApiKey: boolean, 
 }
 
 /** The caller's token, for the RPCs whose need is `caller`. */
-export function callerTokenFor(rpc: Rpc, context: GatewayContext): string {
-  const credential = credentialFor(rpc, context, false);
+export function callerTokenFor(rpc: Rpc, context: GatewayContext, upstream: UpstreamAuthorities): string {
+  const credential = credentialFor(rpc, context, upstream);
   if (credential.kind !== 'token') throw new Error(`${rpc} does not use the caller's token`);
   return credential.token;
 }

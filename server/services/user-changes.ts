@@ -9,11 +9,14 @@ import type {
   UpdateUserResponse,
   UserFields,
 } from '../../gen/index.quickblox.v1';
-import { invalidArgument, unsupported } from '../errors/gateway-errors';
+import { invalidArgument } from '../errors/gateway-errors';
+import { offered } from '../errors/offered';
 import { userFromJson } from '../mapping/user-from-json';
-import { connectyCubeOnlyFields, isWritableUserField, setUserFields, userFieldPaths, userParams } from '../mapping/user-params';
+import { fieldFeatures, isWritableUserField, setUserFields, userFieldPaths, userParams } from '../mapping/user-params';
 import type { Credential } from '../upstream/credential';
+import type { Flavour } from '../upstream/flavour';
 import type { Params } from '../upstream/form-encoding';
+import { quickbloxRoutes } from '../upstream/quickblox-routes';
 import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';
@@ -26,7 +29,7 @@ const emptyFields: UserFields = { tags: [] };
 
 export async function createUser(deps: ServiceDeps, request: CreateUserRequest, context: GatewayContext): Promise<CreateUserResponse> {
   const user = request.user ?? emptyFields;
-  rejectConnectyCubeOnly(setUserFields(user));
+  fieldsOffered(deps.upstream.flavour, setUserFields(user));
   const params = checked((v) => {
     if (user.login === undefined && user.email === undefined) v.push({ field: 'user', description: 'needs a login or an email' });
     const fields = userParams(user, setUserFields(user), v);
@@ -34,7 +37,7 @@ export async function createUser(deps: ServiceDeps, request: CreateUserRequest, 
     return fields;
   });
   const form: Params = [...params, ['user[password]', request.password]];
-  const credential = credentialFor('CreateUser', context, deps.upstream.hasApiKey);
+  const credential = credentialFor('CreateUser', context, deps.upstream);
   const res = await callUpstream(deps, { ...deps.upstream.routes.createUser, form }, credential, context, { fields: userFieldPaths });
   return { user: userFromJson(res.body) };
 }
@@ -46,14 +49,14 @@ export async function updateUser(deps: ServiceDeps, request: UpdateUserRequest, 
   // A path named twice is one field: sent twice, it would repeat a key upstream.
   const mask = [...new Set(request.updateMask ?? [])];
   for (const path of mask) {
-    if (!isWritableUserField(path) && !(connectyCubeOnlyFields as readonly string[]).includes(path)) {
+    if (!isWritableUserField(path)) {
       v.push({ field: 'update_mask', description: `"${path}" is not a field of UserFields` });
     }
   }
   const names = mask.length ? mask : setUserFields(user);
-  rejectConnectyCubeOnly(names);
+  fieldsOffered(deps.upstream.flavour, names);
   const params: (readonly [string, string])[] = [...userParams(user, names, v)];
-  const credential = credentialFor('UpdateUser', context, deps.upstream.hasApiKey);
+  const credential = credentialFor('UpdateUser', context, deps.upstream);
   params.push(...passwordChange(request, credential, v));
   if (params.length === 0 && v.length === 0) v.push({ field: 'update_mask', description: 'names no field to change, and no field of user is set' });
   if (v.length) throw invalidArgument(v);
@@ -85,7 +88,7 @@ export async function deleteUser(deps: ServiceDeps, request: DeleteUserRequest, 
   checked((v) => rules.positiveId(v, target.$case === 'id' ? 'id' : 'external_user_id', target.value));
   const { routes } = deps.upstream;
   const route = target.$case === 'id' ? routes.deleteUser(target.value) : routes.deleteUserByExternalId(target.value);
-  const credential = credentialFor('DeleteUser', context, deps.upstream.hasApiKey);
+  const credential = credentialFor('DeleteUser', context, deps.upstream);
   const audit = target.$case === 'id' ? `id:${target.value}` : `external:${target.value}`;
   await audited(deps, context, 'DeleteUser', audit, credential, () => callUpstream(deps, route, credential, context));
   // The gateway does not know which user an external id names: then every cached session goes.
@@ -95,13 +98,14 @@ export async function deleteUser(deps: ServiceDeps, request: DeleteUserRequest, 
 export async function resetPassword(deps: ServiceDeps, request: ResetPasswordRequest, context: GatewayContext): Promise<void> {
   checked((v) => rules.email(v, 'email', request.email));
   const call = { ...deps.upstream.routes.resetPassword, query: [['email', request.email]] as Params };
-  await callUpstream(deps, call, credentialFor('ResetPassword', context, deps.upstream.hasApiKey), context);
+  await callUpstream(deps, call, credentialFor('ResetPassword', context, deps.upstream), context);
 }
 
 export async function createUserToken(deps: ServiceDeps, request: CreateUserTokenRequest, context: GatewayContext): Promise<CreateUserTokenResponse> {
-  const credential = credentialFor('CreateUserToken', context, deps.upstream.hasApiKey);
+  offered(deps.upstream.flavour, 'user_tokens');
+  const credential = credentialFor('CreateUserToken', context, deps.upstream);
   checked((v) => rules.positiveId(v, 'user_id', request.userId));
-  const route = deps.upstream.routes.createUserToken(request.userId);
+  const route = quickbloxRoutes.createUserToken(request.userId);
   const res = await audited(deps, context, 'CreateUserToken', `id:${request.userId}`, credential, () => callUpstream(deps, route, credential, context));
   const body = res.body as { token?: unknown; expires_at?: unknown } | undefined;
   const expiresAt = typeof body?.expires_at === 'string' ? Date.parse(body.expires_at) : Number.NaN;
@@ -112,7 +116,10 @@ export async function createUserToken(deps: ServiceDeps, request: CreateUserToke
   };
 }
 
-function rejectConnectyCubeOnly(names: readonly string[]): void {
-  const name = names.find((n) => (connectyCubeOnlyFields as readonly string[]).includes(n));
-  if (name) throw unsupported(`user.${name}`, 'this field is stored by ConnectyCube only, not by QuickBlox');
+/** UNIMPLEMENTED for the first named field the upstream does not store. */
+function fieldsOffered(flavour: Flavour, names: readonly string[]): void {
+  for (const name of names) {
+    const feature = Object.hasOwn(fieldFeatures, name) ? fieldFeatures[name] : undefined;
+    if (feature) offered(flavour, feature, `user.${name}`);
+  }
 }

@@ -3,8 +3,8 @@ import { ErrorReason } from '../../clients/src/error-reasons';
 import type { FindUserRequest, GetUserRequest, GetUsersRequest, GetUsersResponse, User } from '../../gen/index.quickblox.v1';
 import { gatewayError } from '../errors/gateway-errors';
 import { userFromJson, usersFromPage } from '../mapping/user-from-json';
-import type { Params } from '../upstream/form-encoding';
-import type { Route, RouteTable } from '../upstream/route';
+import type { FindKey, UserRead } from '../mapping/user-reads';
+import { userReadsFor } from '../mapping/user-reads-for';
 import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';
@@ -12,48 +12,36 @@ import { checked } from './checked';
 import type { ServiceDeps } from './service-deps';
 import { credentialFor, type Rpc } from './token-policy';
 
-/** How FindUser looks a user up by each kind of key: the check of the key and the request it becomes. */
-function findLookup(routes: RouteTable, key: NonNullable<FindUserRequest['key']>, v: rules.Violations): Lookup {
+/** The contract's checks of each kind of FindUser key. */
+function checkKey(key: FindKey, v: rules.Violations): void {
   switch (key.$case) {
     case 'login':
       rules.login(v, 'login', key.value);
-      return { route: routes.userByLogin, query: [['login', key.value]] };
+      return;
     case 'email':
       rules.email(v, 'email', key.value);
-      return { route: routes.userByEmail, query: [['email', key.value]] };
+      return;
     case 'phone':
-      // A page of the users with this phone (phone numbers need not be unique): the first one, or NOT_FOUND.
       rules.text(v, 'phone', key.value, 1, 32);
-      return {
-        route: routes.usersByPhone,
-        query: [
-          ['phone', key.value],
-          ['per_page', '1'],
-        ],
-        firstOfPage: true,
-      };
+      return;
     case 'facebookId':
       rules.text(v, 'facebook_id', key.value, 1, 64);
-      return { route: routes.userByFacebookId, query: [['facebook_id', key.value]] };
+      return;
     case 'twitterId':
       rules.text(v, 'twitter_id', key.value, 1, 64);
-      return { route: routes.userByTwitterId, query: [['twitter_id', key.value]] };
+      return;
     case 'externalUserId':
       rules.positiveId(v, 'external_user_id', key.value);
-      return { route: routes.userByExternalId(key.value) };
+      return;
+    case 'externalId':
+      rules.text(v, 'external_id', key.value, 1, 255);
+      return;
   }
-}
-
-interface Lookup {
-  route: Route;
-  query?: Params;
-  /** The answer is a page of users, not one. */
-  firstOfPage?: boolean;
 }
 
 export async function getUser(deps: ServiceDeps, request: GetUserRequest, context: GatewayContext): Promise<{ user: User }> {
   checked((v) => rules.positiveId(v, 'id', request.id));
-  return { user: await lookUp(deps, 'GetUser', { route: deps.upstream.routes.userById(request.id) }, context) };
+  return { user: await lookUp(deps, 'GetUser', readsOf(deps).byId(request.id), context) };
 }
 
 export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, context: GatewayContext): Promise<GetUsersResponse> {
@@ -63,12 +51,8 @@ export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, cont
       rules.positiveId(v, `ids[${i}]`, id);
     });
   });
-  const unique = [...new Set(request.ids.map(String))];
-  const query: Params = [
-    ['filter[]', `number id in ${unique.join(',')}`],
-    ['per_page', '100'],
-  ];
-  const res = await callUpstream(deps, { ...deps.upstream.routes.listUsers, query }, credentialFor('GetUsers', context, deps.upstream.hasApiKey), context);
+  const read = readsOf(deps).byIds([...new Set(request.ids.map(String))]);
+  const res = await callUpstream(deps, read.call, credentialFor('GetUsers', context, deps.upstream), context);
   const byId = new Map(usersFromPage(res.body).map((u) => [u.id, u]));
   return { users: request.ids.flatMap((id) => byId.get(id) ?? []) };
 }
@@ -76,14 +60,19 @@ export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, cont
 export async function findUser(deps: ServiceDeps, request: FindUserRequest, context: GatewayContext): Promise<{ user: User }> {
   const { key } = request;
   if (!key) return checked((v) => rules.oneOf(v, 'key', false)) as never;
-  const lookup = checked((v) => findLookup(deps.upstream.routes, key, v));
-  return { user: await lookUp(deps, 'FindUser', lookup, context) };
+  checked((v) => checkKey(key, v));
+  return { user: await lookUp(deps, 'FindUser', readsOf(deps).find(key), context) };
 }
 
-async function lookUp(deps: ServiceDeps, rpc: Rpc, lookup: Lookup, context: GatewayContext): Promise<User> {
-  const res = await callUpstream(deps, { ...lookup.route, query: lookup.query }, credentialFor(rpc, context, deps.upstream.hasApiKey), context);
-  if (!lookup.firstOfPage) return userFromJson(res.body);
+function readsOf(deps: ServiceDeps) {
+  return userReadsFor[deps.upstream.flavour.name];
+}
+
+/** One user: the `{user}` answer, or the first of a page (NOT_FOUND when it is empty). */
+async function lookUp(deps: ServiceDeps, rpc: Rpc, read: UserRead, context: GatewayContext): Promise<User> {
+  const res = await callUpstream(deps, read.call, credentialFor(rpc, context, deps.upstream), context);
+  if (read.answer === 'user') return userFromJson(res.body);
   const first = usersFromPage(res.body)[0];
-  if (!first) throw gatewayError(Status.NOT_FOUND, 'no user has this phone number', { reason: ErrorReason.USER_NOT_FOUND });
+  if (!first) throw gatewayError(Status.NOT_FOUND, 'no user matches', { reason: ErrorReason.USER_NOT_FOUND });
   return first;
 }

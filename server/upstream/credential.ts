@@ -10,5 +10,7 @@ export type Credential =
   | { kind: 'application' }
   /** The server API key: the account owner, who may read and change any user. */
   | { kind: 'apiKey' }
-  /** No token: the application's signature over the request (`POST /session.json`). */
-  | { kind: 'signature' };
+  /** No token: the application's own id and key, signed where the upstream wants it (`POST /session.json`). */
+  | { kind: 'signature' }
+  /** No session at all: the application's key in the upstream's sign-up header (ConnectyCube's `CB-AuthKey`). */
+  | { kind: 'signUpKey' };

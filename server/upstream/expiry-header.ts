@@ -1,8 +1,5 @@
-/** The response header carrying a session token's expiry. */
-export const expiryHeader = 'qb-token-expirationdate';
-
 /**
- * Parses a `QB-Token-ExpirationDate` value, `2017-11-29 07:11:18 UTC` or
+ * Parses a `QB-Token-ExpirationDate` (or ConnectyCube's `CB-Token-ExpirationDate`) value, `2017-11-29 07:11:18 UTC` or
  * `2018-07-11 17:33:09 +0000` (docs/quickblox-rest.md §1.6), or an ISO timestamp, to ms
  * since the epoch on the upstream's clock; undefined when absent or garbled.
  */

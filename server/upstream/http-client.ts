@@ -1,7 +1,7 @@
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { AbortError } from 'abort-controller-x';
 import { errors, Pool } from 'undici';
-import { encodeParams, withQuery } from './form-encoding';
+import { type Params, withQuery } from './form-encoding';
 import type { Send } from './interceptor';
 import { UpstreamError } from './upstream-error';
 
@@ -12,6 +12,8 @@ export interface HttpClientOptions {
   connections: number;
   /** Longest wait for the response headers, and then for the body. */
   timeoutMs: number;
+  /** A request body from its parameters: the upstream's encoding. */
+  encodeBody: (params: Params) => { contentType: string; text: string };
 }
 
 export interface HttpClient {
@@ -19,8 +21,6 @@ export interface HttpClient {
   send: Send;
   close(): Promise<void>;
 }
-
-const formType = 'application/x-www-form-urlencoded';
 
 /** HTTP/1.1 to the upstream over one keep-alive undici Pool. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -40,12 +40,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     async send({ call, headers, scope }) {
       const { signal } = scope;
       try {
-        const body = call.form ? encodeParams(call.form) : undefined;
+        const body = call.form ? options.encodeBody(call.form) : undefined;
         const res = await pool.request({
           method: call.method,
           path: withQuery(call.path, call.query),
-          headers: body === undefined ? headers : { ...headers, 'content-type': formType },
-          body,
+          headers: body === undefined ? headers : { ...headers, 'content-type': body.contentType },
+          body: body?.text,
           signal,
         });
         const text = await res.body.text();

@@ -5,9 +5,9 @@ import { compose, type Send, type UpstreamInterceptor } from './interceptor';
 import type { RateLimiter } from './rate-limiter';
 import { readRetry, resign, sessionReplay } from './retry-policy';
 import { applicationSession } from './stages/application-session';
-import { authenticate } from './stages/authenticate';
+import { type Authorities, authenticate } from './stages/authenticate';
 import { countRequests } from './stages/count-requests';
-import { expectSuccess } from './stages/expect-success';
+import { type ExpiryRule, expectSuccess } from './stages/expect-success';
 import { learnClock } from './stages/learn-clock';
 import { observeExchange } from './stages/observe-exchange';
 import { rateLimit } from './stages/rate-limit';
@@ -21,7 +21,8 @@ import type { UpstreamObserver } from './upstream-observer';
 export interface PipelineParts {
   transport: Send;
   origin: URL;
-  apiKey?: string;
+  authorities: Authorities;
+  expiry: ExpiryRule;
   applicationSession: AppSessionCache;
   signSession: (subject: Params) => Params;
   clock: UpstreamClock;
@@ -42,15 +43,15 @@ export function createPipeline(parts: PipelineParts): Send {
   const { observer, clock } = parts;
   const stages: (UpstreamInterceptor | false | undefined)[] = [
     retry(sessionReplay, observer), //         a lost application session: a new one, the call once more
-    applicationSession(parts.applicationSession), // the gateway's own token on application-session calls
-    authenticate(parts.apiKey), //             the caller's token, or the API key as the account owner
+    applicationSession(parts.applicationSession, parts.authorities.tokenHeader), // the gateway's own token on application-session calls
+    authenticate(parts.authorities), //        the caller's token, the API key as the account owner, or the sign-up key
     sessionOutcome(observer, parts.readiness), // session creations counted; readiness from the verdict on the credentials
     retry(resign, observer), //                Bad timestamp or nonce: signed again with the learnt clock
-    signSession(parts.signSession), //         application id, key, timestamp, nonce and signature
+    signSession(parts.signSession), //         application id and key; timestamp, nonce and signature where signed
     retry(readRetry, observer), //             a read that found no server or a 502/503/504: once more
     parts.acquire && rateLimit(parts.acquire, observer), // the account's requests per second
     countRequests, //                          upstream requests per call, for the call log
-    expectSuccess(clock), //                   non-2xx → UpstreamError with its kind; expiry on our clock
+    expectSuccess(clock, parts.expiry), //     non-2xx → UpstreamError with its kind; expiry on our clock
     learnClock(clock, observer), //            the upstream clock offset from Date
     observeExchange(observer), //              metrics per exchange
     parts.traced && traceExchange(parts.origin), // a CLIENT span and traceparent per exchange

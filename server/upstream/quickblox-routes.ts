@@ -1,18 +1,22 @@
-import type { HttpMethod, Id, Route, RouteTable } from './route';
+import type { Id, Route, RouteTable } from './route';
+import { byId, fixed } from './route-builders';
 
-/** A route with no parameter in its path: one object, built once. */
-function fixed(method: HttpMethod, route: string, resource: Route['resource']): Route {
-  return Object.freeze({ method, route, path: route, resource });
-}
-
-/** A route with one `{id}` in its path. */
-function byId(method: HttpMethod, route: string): (id: Id) => Route {
-  const [before, after] = route.split('{id}') as [string, string];
-  return (id) => ({ method, route, path: `${before}${id}${after}`, resource: 'user' });
+export interface QuickbloxRouteTable extends RouteTable {
+  listUsers: Route;
+  usersByFullName: Route;
+  usersByTags: Route;
+  usersByPhone: Route;
+  userByLogin: Route;
+  userByEmail: Route;
+  userByFacebookId: Route;
+  userByTwitterId: Route;
+  userById(id: Id): Route;
+  /** A user token minted with the API key. */
+  createUserToken(userId: Id): Route;
 }
 
 /** QuickBlox's routes (docs/quickblox-rest.md §5.3). */
-export const quickbloxRoutes: RouteTable = {
+export const quickbloxRoutes: QuickbloxRouteTable = {
   createSession: fixed('POST', '/session.json', 'session'),
   getSession: fixed('GET', '/session.json', 'session'),
   destroySession: fixed('DELETE', '/session.json', 'session'),

@@ -23,9 +23,10 @@ export interface UpstreamCall extends Route {
 export type Id = bigint | number | string;
 
 /**
- * Every REST endpoint the gateway calls, by what it does. Services take their
- * routes from here, so the template that metrics, logs and traces show is
- * always the one the path was built from.
+ * The REST endpoints both upstreams share, by what they do. Services take
+ * their routes from here (and lookups from their upstream's own table), so
+ * the template that metrics, logs and traces show is always the one the path
+ * was built from.
  */
 export interface RouteTable {
   createSession: Route;
@@ -34,19 +35,9 @@ export interface RouteTable {
   login: Route;
   logout: Route;
   createUser: Route;
-  listUsers: Route;
-  usersByFullName: Route;
-  usersByTags: Route;
-  usersByPhone: Route;
-  userByLogin: Route;
-  userByEmail: Route;
-  userByFacebookId: Route;
-  userByTwitterId: Route;
-  userById(id: Id): Route;
   userByExternalId(id: Id): Route;
   updateUser(id: Id): Route;
   deleteUser(id: Id): Route;
   deleteUserByExternalId(id: Id): Route;
   resetPassword: Route;
-  createUserToken(userId: Id): Route;
 }

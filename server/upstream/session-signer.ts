@@ -5,7 +5,8 @@ import { sign } from './signing';
 export interface SessionSignerOptions {
   applicationId: number;
   authKey: string;
-  authSecret: string;
+  /** Without one, session requests carry the application's id and key only (ConnectyCube). */
+  authSecret?: string;
   algorithm: SignatureAlgorithm;
   /** The upstream's current time in ms (local time corrected by the learnt offset). */
   upstreamNow: () => number;
@@ -20,6 +21,8 @@ export interface SessionSignerOptions {
  */
 export function createSessionSigner(options: SessionSignerOptions): (subject: Params) => Params {
   const applicationId = String(options.applicationId);
+  const { authSecret } = options;
+  if (authSecret === undefined) return (subject) => [['application_id', applicationId], ['auth_key', options.authKey], ...subject];
   return (subject) => {
     const { timestamp, nonce } = options.nextNonce(Math.floor(options.upstreamNow() / 1000));
     const params: (readonly [string, string])[] = [
@@ -29,7 +32,7 @@ export function createSessionSigner(options: SessionSignerOptions): (subject: Pa
       ['timestamp', String(timestamp)],
       ...subject,
     ];
-    params.push(['signature', sign(Object.fromEntries(params), options.authSecret, options.algorithm)]);
+    params.push(['signature', sign(Object.fromEntries(params), authSecret, options.algorithm)]);
     return params;
   };
 }

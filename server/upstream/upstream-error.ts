@@ -57,8 +57,9 @@ export interface UpstreamErrorOptions {
  * A failed upstream request: its kind, route, status and parsed error body.
  * QuickBlox uses several body shapes (docs/quickblox-rest.md §6.1):
  * `{"errors":{"base":[…]}}`, field errors `{"errors":{"login":[…]}}`,
- * `{"errors":[…]}`, `{"code":…,"message":…}` and blank or HTML bodies; this
- * class reads all of them.
+ * `{"errors":[…]}`, `{"code":…,"message":…}` and blank or HTML bodies, and
+ * ConnectyCube the first three (docs/connectycube-rest.md §4.2); this class
+ * reads all of them.
  */
 export class UpstreamError extends Error {
   readonly kind: UpstreamFailureKind;
@@ -106,7 +107,8 @@ export class UpstreamError extends Error {
 /** The one place the upstream's wording is read (docs/quickblox-rest.md §6.2 lists the texts). */
 function classify(status: number, e: UpstreamError): UpstreamFailureKind {
   if (e.says('unexpected signature') || e.says('no application found')) return 'app_credentials_rejected';
-  if (status === 422 && e.says('bad timestamp')) return 'bad_timestamp';
+  // ConnectyCube says it as a field error: {"errors":{"timestamp":["invalid timestamp"]}} (docs/connectycube-sdk.md §6).
+  if (status === 422 && (e.says('bad timestamp') || e.fieldErrors.timestamp !== undefined)) return 'bad_timestamp';
   if (status === 422 && e.says('nonce')) return 'nonce_rejected';
   if (status === 401) return e.says('session does not exist') ? 'session_missing' : e.says('token is required') ? 'token_required' : 'unauthorized';
   if ((status === 422 || status === 403) && e.says('need user')) return 'need_user';

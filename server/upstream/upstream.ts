@@ -3,12 +3,13 @@ import type { Readiness } from '../readiness';
 import { tracingStarted } from '../tracing/tracing';
 import { type AppSessionCache, createAppSessionCache } from './app-session';
 import type { Credential } from './credential';
+import type { Flavour } from './flavour';
+import { flavours } from './flavours';
 import type { Params } from './form-encoding';
 import { createHttpClient } from './http-client';
 import type { CallScope, UpstreamResponse } from './interceptor';
 import { createNonceSource } from './nonce-source';
 import { createPipeline } from './pipeline';
-import { quickbloxRoutes } from './quickblox-routes';
 import { createRateLimiter } from './rate-limiter';
 import type { RouteTable, UpstreamCall } from './route';
 import { createSessionSigner } from './session-signer';
@@ -19,8 +20,10 @@ import { noObserver, type UpstreamObserver } from './upstream-observer';
 export interface Upstream {
   /** Sends a request with the credential's authority; resolves with a success, rejects with an UpstreamError otherwise. */
   send(call: UpstreamCall, credential: Credential, scope: CallScope): Promise<UpstreamResponse>;
-  /** Creates a session (`POST /session.json`), signed, for the subject's parameters (none: an application session). */
+  /** Creates a session (`POST /session.json`), signed where it must be, for the subject's parameters (none: an application session). */
   createSession(subject: Params, scope: CallScope): Promise<UpstreamResponse>;
+  /** Which upstream, and what differs about it. */
+  readonly flavour: Flavour;
   /** The upstream's REST routes. */
   readonly routes: RouteTable;
   readonly applicationSession: AppSessionCache;
@@ -45,9 +48,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const { config } = options;
   const now = options.now ?? Date.now;
   const observer = options.observer ?? noObserver;
-  const http = createHttpClient(config);
+  const flavour = flavours[config.name];
+  const http = createHttpClient({ ...config, encodeBody: flavour.encodeBody });
   const clock = createUpstreamClock(now);
-  const routes = quickbloxRoutes;
+  const { routes } = flavour;
   const signer = createSessionSigner({
     applicationId: config.applicationId,
     authKey: config.authKey,
@@ -70,7 +74,12 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const pipeline = createPipeline({
     transport: http.send,
     origin: new URL(config.endpoint),
-    apiKey: config.apiKey,
+    authorities: {
+      tokenHeader: flavour.tokenHeader,
+      apiKey: config.apiKey,
+      signUpKey: flavour.signUpKeyHeader === undefined ? undefined : { header: flavour.signUpKeyHeader, value: config.authKey },
+    },
+    expiry: { header: flavour.expiryHeader, assumedLifetimeMs: flavour.assumedLifetimeMs, now },
     applicationSession,
     signSession: signer,
     clock,
@@ -85,6 +94,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   return {
     send,
     createSession,
+    flavour,
     routes,
     applicationSession,
     clock,

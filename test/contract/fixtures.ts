@@ -189,6 +189,7 @@ add(
   { key: { $case: 'facebookId', value: '8887366' } },
   { key: { $case: 'twitterId', value: '9982366' } },
   { key: { $case: 'externalUserId', value: bigId } },
+  { key: { $case: 'externalId', value: 'ext-ü-42' } },
 );
 add('FindUserResponse', users.FindUserResponse, { user: fullUser });
 add(

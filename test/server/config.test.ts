@@ -20,6 +20,7 @@ describe('configuration from the environment', () => {
     const config = loadConfig(minimal);
     expect(config).toEqual({
       upstream: {
+        name: 'quickblox',
         applicationId: 12345,
         authKey: 'AbCdEfGh12345',
         authSecret: 'S3cr3tS3cr3tXYZ',

@@ -47,7 +47,8 @@ describe('the upstream pipeline', () => {
     const observer = { ...noObserver, retry: (kind: RetryKind) => void retries.push(kind) };
     const rule: RetryRule = { ...readRetry, backoff: undefined };
     const clock = createUpstreamClock();
-    const pipeline = (transport: Send) => compose([retry(rule, observer), expectSuccess(clock)], transport);
+    const pipeline = (transport: Send) =>
+      compose([retry(rule, observer), expectSuccess(clock, { header: 'qb-token-expirationdate', now: Date.now })], transport);
 
     await expect(pipeline(statuses([503, 200]))(request())).resolves.toMatchObject({ status: 200 });
     expect(retries).toEqual(['read_retry']);
@@ -90,6 +91,6 @@ describe('the token policy', () => {
 describe('error mapping', () => {
   it('keeps the UpstreamError as the cause of the gRPC error', () => {
     const error = new UpstreamError('status', '/users/{id}.json', 404, { errors: ['Not found'] });
-    expect(mapUpstreamError(error, { credential: 'application' }).cause).toBe(error);
+    expect(mapUpstreamError(error, { credential: 'application', upstream: 'QuickBlox' }).cause).toBe(error);
   });
 });

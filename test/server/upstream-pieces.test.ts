@@ -240,7 +240,7 @@ describe('upstream error mapping', () => {
     ['teapot', new UpstreamError('status', '/users.json', 418, undefined), 'token', Status.UNKNOWN, 'UPSTREAM_ERROR'],
   ];
   it.each(cases)('%s', (_name, error, credential, code, reason) => {
-    const mapped = mapUpstreamError(error, { credential, fields: { email: 'user.email', password: 'password' } });
+    const mapped = mapUpstreamError(error, { credential, fields: { email: 'user.email', password: 'password' }, upstream: 'QuickBlox' });
     expect(Status[mapped.code]).toBe(Status[code]);
     const info = mapped.extra.find((d): d is ErrorInfo => d.$type === ErrorInfo.$type)!;
     expect(info).toMatchObject({ reason, domain: 'quickblox.com' });
@@ -251,6 +251,7 @@ describe('upstream error mapping', () => {
     const mapped = mapUpstreamError(new UpstreamError('status', '/users.json', 422, { errors: { email: ['has already been taken'] } }), {
       credential: 'application',
       fields: { email: 'user.email' },
+      upstream: 'QuickBlox',
     });
     expect(mapped.details).toBe('user.email: has already been taken');
     expect(mapped.extra.find((d) => d.$type === 'google.rpc.BadRequest')).toMatchObject({

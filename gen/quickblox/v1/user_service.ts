@@ -80,6 +80,12 @@ export interface FindUserRequest {
     | //
     /** The user's id in the caller's system: positive. */
     { $case: "externalUserId"; value: bigint }
+    | //
+    /**
+     * The user's string external id (ConnectyCube only): 1 to 255
+     * characters.
+     */
+    { $case: "externalId"; value: string }
     | undefined;
 }
 
@@ -691,6 +697,9 @@ export const FindUserRequest: MessageFns<FindUserRequest> = {
         }
         writer.uint32(48).int64(message.key.value);
         break;
+      case "externalId":
+        writer.uint32(58).string(message.key.value);
+        break;
     }
     return writer;
   },
@@ -756,6 +765,14 @@ export const FindUserRequest: MessageFns<FindUserRequest> = {
             message.key = { $case: "externalUserId", value: reader.int64() as bigint };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.key = { $case: "externalId", value: reader.string() };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -788,6 +805,10 @@ export const FindUserRequest: MessageFns<FindUserRequest> = {
         ? { $case: "externalUserId", value: BigInt(object.externalUserId) }
         : isSet(object.external_user_id)
         ? { $case: "externalUserId", value: BigInt(object.external_user_id) }
+        : isSet(object.externalId)
+        ? { $case: "externalId", value: globalThis.String(object.externalId) }
+        : isSet(object.external_id)
+        ? { $case: "externalId", value: globalThis.String(object.external_id) }
         : undefined,
     };
   },
@@ -806,6 +827,8 @@ export const FindUserRequest: MessageFns<FindUserRequest> = {
       obj.twitterId = message.key.value;
     } else if (message.key?.$case === "externalUserId") {
       obj.externalUserId = message.key.value.toString();
+    } else if (message.key?.$case === "externalId") {
+      obj.externalId = message.key.value;
     }
     return obj;
   },
@@ -849,6 +872,12 @@ export const FindUserRequest: MessageFns<FindUserRequest> = {
       case "externalUserId": {
         if (object.key?.value !== undefined && object.key?.value !== null) {
           message.key = { $case: "externalUserId", value: BigInt(object.key.value) };
+        }
+        break;
+      }
+      case "externalId": {
+        if (object.key?.value !== undefined && object.key?.value !== null) {
+          message.key = { $case: "externalId", value: object.key.value };
         }
         break;
       }

@@ -8,12 +8,12 @@ import { UpstreamError } from '../upstream-error';
  * session does not exist drops that token, so the replay outside this stage
  * (retry-policy `sessionReplay`) gets a new one.
  */
-export function applicationSession(cache: AppSessionCache): UpstreamInterceptor {
+export function applicationSession(cache: AppSessionCache, tokenHeader: string): UpstreamInterceptor {
   return (next) => async (request) => {
     if (request.credential.kind !== 'application') return next(request);
     const token = await cache.token(request.scope.signal);
     try {
-      const response = await next({ ...request, headers: { ...request.headers, 'qb-token': token } });
+      const response = await next({ ...request, headers: { ...request.headers, [tokenHeader]: token } });
       if (response.expiresAt !== undefined) cache.extend(token, response.expiresAt);
       return response;
     } catch (e) {

@@ -1,22 +1,35 @@
-import { expiryHeader, parseExpiry } from '../expiry-header';
+import { parseExpiry } from '../expiry-header';
 import type { UpstreamInterceptor, UpstreamResponse } from '../interceptor';
 import type { UpstreamClock } from '../upstream-clock';
 import { UpstreamError } from '../upstream-error';
 
 const successStatuses = new Set([200, 201, 202]);
 
+export interface ExpiryRule {
+  /** The response header with the token's expiry (lower case). */
+  header: string;
+  /** How long a token lives after a success that states no expiry; undefined: unknown. */
+  assumedLifetimeMs?: number;
+  /** The local clock. */
+  now: () => number;
+}
+
 /**
  * Where an HTTP answer becomes a result: a success, with the session's expiry
  * converted to the gateway's clock, or an UpstreamError that knows its kind.
  */
-export function expectSuccess(clock: UpstreamClock): UpstreamInterceptor {
+export function expectSuccess(clock: UpstreamClock, expiry: ExpiryRule): UpstreamInterceptor {
   return (next) => async (request) => {
     const response = await next(request);
     if (!successStatuses.has(response.status)) {
       throw new UpstreamError('status', request.call.route, response.status, response.body, { retryAfterSeconds: retryAfter(response) });
     }
-    const expiry = parseExpiry(response.headers[expiryHeader]);
-    return expiry === undefined ? response : { ...response, expiresAt: expiry - clock.offsetMs() };
+    const stated = parseExpiry(response.headers[expiry.header]);
+    if (stated !== undefined) return { ...response, expiresAt: stated - clock.offsetMs() };
+    const { assumedLifetimeMs } = expiry;
+    // Only a request that used or made a session says anything about one.
+    const sessionUsed = request.credential.kind !== 'apiKey' && request.credential.kind !== 'signUpKey';
+    return assumedLifetimeMs === undefined || !sessionUsed ? response : { ...response, expiresAt: expiry.now() + assumedLifetimeMs };
   };
 }
 
