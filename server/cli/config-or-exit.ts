@@ -19,8 +19,17 @@ export function configOrExit(env: NodeJS.ProcessEnv, hint: string): GatewayConfi
  * stderr and the process exits 2, rather than the argument being ignored.
  */
 export function wantsHelp(usage: string, argv: readonly string[] = process.argv.slice(2)): boolean {
+  return commandLine(usage, {}, argv).help === true;
+}
+
+/** The command line with `options` besides `--help`; any other argument: it and the usage on stderr, exit code 2. */
+export function commandLine(
+  usage: string,
+  options: Record<string, { type: 'string' }>,
+  argv: readonly string[] = process.argv.slice(2),
+): Record<string, string | boolean | undefined> {
   try {
-    return parseArgs({ args: [...argv], options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values.help === true;
+    return parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
   } catch (e) {
     console.error(`qb-grpc-gateway: ${(e as Error).message}\n\n${usage}`);
     process.exit(2);

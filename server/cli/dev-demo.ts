@@ -23,27 +23,38 @@ export function writeDemoPolicy(): string {
 }
 
 /** What the banner says of the emulator, the demo users and the demo caller, with grpcurl lines that work as printed. */
-export function demoBanner(
-  emulatorUrl: string,
-  target: string,
-  application: { id: number; users?: readonly { login?: string; password: string }[] },
-  aliceId: number,
-  policyFile: string,
-): string[] {
+export interface DemoBannerFacts {
+  upstream: 'quickblox' | 'connectycube';
+  emulatorUrl: string;
+  target: string;
+  application: { id: number; users?: readonly { login?: string; password: string }[] };
+  aliceId: number;
+  policyFile: string;
+}
+
+export function demoBanner({ upstream, emulatorUrl, target, application, aliceId, policyFile }: DemoBannerFacts): string[] {
   const asDemo = `-H 'authorization: Bearer ${demoCallerKey}'`;
+  const title = upstream === 'connectycube' ? 'ConnectyCube' : 'QuickBlox';
+  // ConnectyCube mints no user tokens, but has guests: the third line shows what each upstream has of its own.
+  const third =
+    upstream === 'connectycube'
+      ? `  grpcurl -plaintext -d '{"guest": {"fullName": "Olof"}}' ${target} quickblox.v1.SessionService/CreateSession`
+      : `  grpcurl -plaintext ${asDemo} -d '{"userId": "${aliceId}"}' ${target} quickblox.v1.UserService/CreateUserToken`;
   return [
-    'No QuickBlox credentials are set (QB_APPLICATION_ID, QB_AUTH_KEY, QB_AUTH_SECRET), so the gateway runs against',
-    `the embedded QuickBlox emulator at ${emulatorUrl}: demo application ${application.id},`,
+    'No credentials are set (QB_APPLICATION_ID, QB_AUTH_KEY, QB_AUTH_SECRET), so the gateway runs against',
+    `the embedded ${title} emulator at ${emulatorUrl}: demo application ${application.id},`,
     `users ${(application.users ?? []).map((u) => `${u.login} / ${u.password}`).join(', ')}.`,
-    'Set the credentials to use the real QuickBlox API instead.',
+    `Set the credentials to use the real ${title} API instead.`,
     '',
     `Callers (demo policy ${policyFile}): without credentials you are "anonymous": every method, no owner powers.`,
     `With ${asDemo} you are "demo", which holds the account owner's powers`,
-    "(the API key): CreateUserToken, and UpdateUser and DeleteUser without the user's token.",
+    upstream === 'connectycube'
+      ? '(ConnectyCube has no API key, so they add nothing there).'
+      : "(the API key): CreateUserToken, and UpdateUser and DeleteUser without the user's token.",
     '',
     `gRPC on ${target} (server reflection on). Try:`,
     `  grpcurl -plaintext -d '{"id": "${aliceId}"}' ${target} quickblox.v1.UserService/GetUser`,
     `  grpcurl -plaintext -d '{"user": {"loginPassword": {"login": "alice", "password": "alicePass1!"}}}' ${target} quickblox.v1.SessionService/CreateSession`,
-    `  grpcurl -plaintext ${asDemo} -d '{"userId": "${aliceId}"}' ${target} quickblox.v1.UserService/CreateUserToken`,
+    third,
   ];
 }

@@ -1,8 +1,9 @@
 import { demoApplication, startEmulator } from '../../emulator';
+import { type UpstreamName, upstreamNames } from '../config/upstream-names';
 import { type Gateway, startGateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
 import { startTracing } from '../tracing/tracing';
-import { configOrExit, wantsHelp } from './config-or-exit';
+import { commandLine, configOrExit } from './config-or-exit';
 import { demoBanner, writeDemoPolicy } from './dev-demo';
 import { serveUntilSignal } from './serve-until-signal';
 import { usage } from './usage';
@@ -10,26 +11,39 @@ import { usage } from './usage';
 const credentialVariables = ['QB_APPLICATION_ID', 'QB_AUTH_KEY', 'QB_AUTH_SECRET'] as const;
 
 const help = usage(
-  'npm run dev',
-  'Starts the gateway for development. With the QuickBlox credentials set it is the same as `npm start`;\n' +
-    'without them it also starts the embedded QuickBlox emulator, seeded with a demo application and\n' +
-    'users, and points the gateway at it. GRPC_HOST defaults to 127.0.0.1 here.',
+  'npm run dev [-- --upstream quickblox|connectycube]',
+  'Starts the gateway for development. With the credentials set it is the same as `npm start`;\n' +
+    'without them it also starts the embedded emulator (of QuickBlox, or of ConnectyCube with\n' +
+    '--upstream connectycube, which sets QB_UPSTREAM), seeded with a demo application and users,\n' +
+    'and points the gateway at it. GRPC_HOST defaults to 127.0.0.1 here.',
 );
 
 async function main(): Promise<void> {
-  if (wantsHelp(help)) {
+  const args = commandLine(help, { upstream: { type: 'string' } });
+  if (args.help) {
     console.log(help);
     return;
   }
   const env: NodeJS.ProcessEnv = { GRPC_HOST: '127.0.0.1', ...process.env };
+  if (typeof args.upstream === 'string') env.QB_UPSTREAM = args.upstream;
+  const upstream = (env.QB_UPSTREAM || 'quickblox') as UpstreamName;
+  if (!upstreamNames.includes(upstream)) {
+    console.error(`qb-grpc-gateway: --upstream (QB_UPSTREAM) must be quickblox or connectycube, got "${upstream}"\n\n${help}`);
+    process.exit(2);
+  }
   const useEmulator = credentialVariables.every((name) => !env[name]);
-  const emulator = useEmulator ? await startEmulator({ applications: [structuredClone(demoApplication)], host: '127.0.0.1', port: 0 }) : undefined;
+  const emulator = useEmulator
+    ? await startEmulator({ flavour: upstream, applications: [structuredClone(demoApplication)], host: '127.0.0.1', port: 0 })
+    : undefined;
   if (emulator) {
+    // ConnectyCube takes no API key and signs nothing: the gateway gets neither there.
+    const cube = upstream === 'connectycube';
     Object.assign(env, {
+      QB_UPSTREAM: upstream,
       QB_APPLICATION_ID: String(demoApplication.id),
       QB_AUTH_KEY: demoApplication.authKey,
-      QB_AUTH_SECRET: demoApplication.authSecret,
-      QB_API_KEY: demoApplication.apiKey,
+      QB_AUTH_SECRET: cube ? undefined : demoApplication.authSecret,
+      QB_API_KEY: cube ? undefined : demoApplication.apiKey,
       QB_API_ENDPOINT: emulator.url,
       GATEWAY_POLICY_FILE: env.GATEWAY_POLICY_FILE || writeDemoPolicy(),
     });
@@ -45,9 +59,22 @@ async function main(): Promise<void> {
   if (emulator) {
     const alice = emulator.state.apps.get(demoApplication.id)?.users.find('login', 'alice');
     if (!alice) throw new Error('the demo application has no user alice');
-    lines.push(...demoBanner(emulator.url, target, demoApplication, alice.id, env.GATEWAY_POLICY_FILE ?? ''));
+    lines.push(
+      ...demoBanner({
+        upstream,
+        emulatorUrl: emulator.url,
+        target,
+        application: demoApplication,
+        aliceId: alice.id,
+        policyFile: env.GATEWAY_POLICY_FILE ?? '',
+      }),
+    );
   } else {
-    lines.push(`Running against ${config.upstream.endpoint} (application ${config.upstream.applicationId}).`, '', `gRPC on ${target}. Try:`);
+    lines.push(
+      `Running against ${config.upstream.endpoint} (${config.upstream.name}, application ${config.upstream.applicationId}).`,
+      '',
+      `gRPC on ${target}. Try:`,
+    );
     lines.push(`  grpcurl -plaintext ${target} list`);
   }
   const operator = `${target.replace(/:\d+$/, '')}:${gateway.metricsPort}`;

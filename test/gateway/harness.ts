@@ -50,7 +50,18 @@ export function writePolicy(policy: unknown, extra: Record<string, string> = {})
   return file;
 }
 
+/** The upstreams the integration suites run against, each in turn. */
+export const upstreams = ['quickblox', 'connectycube'] as const;
+export type UpstreamName = (typeof upstreams)[number];
+
+/** A QuickBlox route template as `upstream` names it: ConnectyCube's have no `.json`. */
+export function routeOf(upstream: UpstreamName, quickbloxRoute: string): string {
+  return upstream === 'connectycube' ? quickbloxRoute.replace(/\.json$/, '') : quickbloxRoute;
+}
+
 export interface StackOptions {
+  /** Which upstream the emulator plays and the gateway fronts (default quickblox). */
+  upstream?: UpstreamName;
   emulator?: Partial<EmulatorConfig>;
   /** Extra environment for the gateway's configuration. */
   env?: NodeJS.ProcessEnv;
@@ -91,7 +102,9 @@ function makeClients(channel: Channel, authorization: string | undefined) {
 
 /** The emulator and a gateway in front of it, both on loopback ports picked by the system, plus clients. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const cube = options.upstream === 'connectycube';
   const emulator = await startEmulator({
+    flavour: options.upstream ?? 'quickblox',
     applications: [structuredClone(app)],
     host: '127.0.0.1',
     port: 0,
@@ -107,10 +120,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     tls = { QB_API_ENDPOINT: emulator.httpsUrl, QB_API_CA_FILE: caFile };
   }
   const config = loadConfig({
+    QB_UPSTREAM: options.upstream,
     QB_APPLICATION_ID: String(app.id),
     QB_AUTH_KEY: app.authKey,
-    QB_AUTH_SECRET: app.authSecret,
-    QB_API_KEY: options.withoutApiKey ? undefined : app.apiKey,
+    // ConnectyCube: unsigned session requests, and no API key there.
+    QB_AUTH_SECRET: cube ? undefined : app.authSecret,
+    QB_API_KEY: options.withoutApiKey || cube ? undefined : app.apiKey,
     QB_API_ENDPOINT: emulator.url,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',

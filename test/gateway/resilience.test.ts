@@ -1,12 +1,14 @@
 import { Status } from 'nice-grpc';
-import { callerKeys, expectError, loginRequest, retryInfoOf, type Stack, startStack, withToken } from './harness';
+import { callerKeys, expectError, loginRequest, retryInfoOf, routeOf, type Stack, startStack, upstreams, withToken } from './harness';
 
 const aliceLogin = (password = 'alicePass1!') => loginRequest('alice', password);
 
-describe('the application session', () => {
+describe.each(upstreams)('the application session on %s', (upstream) => {
   let stack: Stack;
+  const createSession = routeOf(upstream, 'POST /session.json');
+  const getUser = upstream === 'connectycube' ? 'GET /users/v2' : 'GET /users/{id}.json';
   beforeEach(async () => {
-    stack = await startStack();
+    stack = await startStack({ upstream });
   });
   afterEach(() => stack.close());
 
@@ -14,8 +16,8 @@ describe('the application session', () => {
     const id = stack.idOf('alice');
     const replies = await Promise.all(Array.from({ length: 1000 }, () => stack.users.getUser({ id })));
     expect(replies.every((r) => r.user!.login === 'alice')).toBe(true);
-    expect(stack.emulator.state.count('POST /session.json')).toBe(1);
-    expect(stack.emulator.state.count('GET /users/{id}.json', 200)).toBe(1000);
+    expect(stack.emulator.state.count(createSession)).toBe(1);
+    expect(stack.emulator.state.count(getUser, 200)).toBe(1000);
   });
 
   it('a forced expiry of every upstream session mid-traffic is invisible to callers', async () => {
@@ -36,9 +38,9 @@ describe('the application session', () => {
     expect(failures).toEqual([]);
     expect(expired).toBe(true);
     // Some in-flight calls met the expiry; the session was re-created once and those calls replayed once.
-    expect(stack.emulator.state.count('GET /users/{id}.json', 401)).toBeGreaterThan(0);
-    expect(stack.emulator.state.count('POST /session.json', 201)).toBe(2);
-    expect(stack.emulator.state.count('GET /users/{id}.json', 200)).toBe(800);
+    expect(stack.emulator.state.count(getUser, 401)).toBeGreaterThan(0);
+    expect(stack.emulator.state.count(createSession, 201)).toBe(2);
+    expect(stack.emulator.state.count(getUser, 200)).toBe(800);
   });
 
   it('renews the session before its tracked expiry, in the background', async () => {
@@ -49,7 +51,7 @@ describe('the application session', () => {
     session.expiresAt = Date.now() + 60_000;
     await stack.users.getUser({ id });
     await new Promise<void>((resolve) => {
-      const check = () => (stack.emulator.state.count('POST /session.json', 201) === 2 ? resolve() : setImmediate(check));
+      const check = () => (stack.emulator.state.count(createSession, 201) === 2 ? resolve() : setImmediate(check));
       check();
     });
     expect(stack.gateway.upstream.applicationSession.peek()!.token).not.toBe(session.token);
@@ -58,8 +60,8 @@ describe('the application session', () => {
   it('500 concurrent user CreateSession calls meet no nonce rejection', async () => {
     const replies = await Promise.all(Array.from({ length: 500 }, () => stack.sessions.createSession(aliceLogin())));
     expect(new Set(replies.map((r) => r.session!.token)).size).toBe(500);
-    expect(stack.emulator.state.count('POST /session.json', 201)).toBe(500);
-    expect(stack.emulator.state.count('POST /session.json', 422)).toBe(0);
+    expect(stack.emulator.state.count(createSession, 201)).toBe(500);
+    expect(stack.emulator.state.count(createSession, 422)).toBe(0);
   });
 });
 
