@@ -60,8 +60,10 @@ export class Params {
 function flatten(obj: Record<string, unknown>, prefix: string, into: Params): void {
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}[${k}]` : k;
-    if (v === null || v === undefined) continue;
-    if (Array.isArray(v)) {
+    if (v === undefined) continue;
+    // null clears a field, as an empty form value does.
+    if (v === null) into.add(key, '');
+    else if (Array.isArray(v)) {
       for (const item of v) if (item !== null && typeof item !== 'object') into.add(`${key}[]`, String(item));
     } else if (typeof v === 'object') {
       flatten(v as Record<string, unknown>, key, into);

@@ -10,7 +10,7 @@ import { findRoute } from './routes/router';
 import { EmulatorState } from './state';
 import { expirationHeader } from './time-format';
 import { generateCertificate } from './tls';
-import { wireProblems } from './wire-check';
+import { jsonKeyProblems, wireProblems } from './wire-check';
 
 export interface Emulator {
   /** `http://127.0.0.1:<port>` */
@@ -180,6 +180,16 @@ function handle(ctx: Ctx, route: ReturnType<typeof findRoute>, search: string, b
           Params.fromJson(parsed, ctx.params);
         } catch {
           throw messageError(400, 'Bad Request: the JSON body must be an object');
+        }
+        if (ctx.state.strictRequests && route) {
+          const problems = jsonKeyProblems(
+            route.route,
+            [...Params.fromJson(parsed).entries()].map(([key]) => key),
+          );
+          if (problems.length) {
+            ctx.state.malformed.push({ route: route.route, problems });
+            throw messageError(400, `Malformed request (emulator strict mode): ${problems.join('; ')}`);
+          }
         }
       } else {
         Params.fromSearch(body.text, ctx.params);

@@ -78,3 +78,10 @@ export function wireProblems(route: string, search: string, form: string | undef
   }
   return problems;
 }
+
+/** What is wrong with the keys of a JSON body, flattened to bracket keys (`user[login]`); nothing when its route takes them all. */
+export function jsonKeyProblems(route: string, keys: readonly string[]): string[] {
+  const allowed = keysByRoute[route] ?? keysByRoute[`${route}.json`];
+  if (!allowed) return [];
+  return [...new Set(keys)].filter((key) => !allowed.some((pattern) => pattern.test(key))).map((key) => `${route} takes no key ${JSON.stringify(key)}`);
+}

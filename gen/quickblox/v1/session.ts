@@ -55,13 +55,14 @@ export function socialProviderToJSON(object: SocialProvider): string {
  * An upstream QuickBlox (or ConnectyCube) session. Its token authenticates
  * later calls when sent in the `qb-token` request metadata. A session lives
  * two hours after its last use (sliding expiry); `expires_at` is refreshed
- * from the upstream's `QB-Token-ExpirationDate` header on every call the
- * gateway makes with it.
+ * from the upstream's `QB-Token-ExpirationDate` (`CB-Token-ExpirationDate`)
+ * header on every call the gateway makes with it.
  */
 export interface Session {
   /**
-   * The session token (QB-Token). Opaque: a 40-hex string or a JWT, of any
-   * length; never parse it. Treat it as a secret.
+   * The session token (QB-Token or CB-Token). Opaque: 40 hex digits on
+   * QuickBlox, 36 on ConnectyCube, or anything else of any length; never
+   * parse it. Treat it as a secret.
    */
   token: string;
   /** The upstream session id. */
@@ -85,7 +86,8 @@ export interface Session {
     | undefined;
   /**
    * When the session lapses unless used again before then, as the upstream
-   * reported it. Absent when the upstream did not say.
+   * reported it. Absent when QuickBlox did not say; on ConnectyCube, which
+   * may not say, two hours after the call.
    */
   expiresAt: Date | undefined;
 }
@@ -112,7 +114,8 @@ export interface UserCredentials {
     | //
     /**
      * A Firebase email or Google ID token (`provider=firebase_email`).
-     * ConnectyCube only: on QuickBlox the call fails with FAILED_PRECONDITION.
+     * ConnectyCube only: on QuickBlox the call fails with UNIMPLEMENTED
+     * (reason UNSUPPORTED_BY_UPSTREAM).
      */
     { $case: "firebaseEmail"; value: FirebaseToken }
     | //

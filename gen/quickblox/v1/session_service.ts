@@ -24,7 +24,8 @@ export interface CreateSessionRequest {
     | //
     /**
      * A guest session for a new temporary user (ConnectyCube only: on
-     * QuickBlox the call fails with FAILED_PRECONDITION).
+     * QuickBlox the call fails with UNIMPLEMENTED, reason
+     * UNSUPPORTED_BY_UPSTREAM).
      */
     { $case: "guest"; value: GuestUser }
     | undefined;

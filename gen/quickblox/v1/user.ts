@@ -183,15 +183,24 @@ export interface UserFields {
   customData?:
     | string
     | undefined;
-  /** The external id as a string (ConnectyCube only): at most 255 characters. */
+  /**
+   * The external id as a string (ConnectyCube only; UNIMPLEMENTED on
+   * QuickBlox): at most 255 characters.
+   */
   externalId?:
     | string
     | undefined;
-  /** The avatar blob UID or URL (ConnectyCube only): at most 1024 characters. */
+  /**
+   * The avatar blob UID or URL (ConnectyCube only; UNIMPLEMENTED on
+   * QuickBlox): at most 1024 characters.
+   */
   avatar?:
     | string
     | undefined;
-  /** The time zone as minutes east of UTC (ConnectyCube only): -720 to 840. */
+  /**
+   * The time zone as minutes east of UTC (ConnectyCube only;
+   * UNIMPLEMENTED on QuickBlox): -720 to 840.
+   */
   timezone?: number | undefined;
 }
 

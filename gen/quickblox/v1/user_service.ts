@@ -2157,7 +2157,8 @@ export const UserServiceDefinition = {
     },
     /**
      * Mints a session token for a user with the gateway's API key (QuickBlox
-     * server API); FAILED_PRECONDITION when no API key is configured.
+     * server API); FAILED_PRECONDITION when no API key is configured,
+     * UNIMPLEMENTED on ConnectyCube, which has no such API.
      */
     createUserToken: {
       name: "CreateUserToken",
@@ -2216,7 +2217,8 @@ export interface UserServiceImplementation<CallContextExt = {}> {
   ): Promise<DeepPartial<ResetPasswordResponse>>;
   /**
    * Mints a session token for a user with the gateway's API key (QuickBlox
-   * server API); FAILED_PRECONDITION when no API key is configured.
+   * server API); FAILED_PRECONDITION when no API key is configured,
+   * UNIMPLEMENTED on ConnectyCube, which has no such API.
    */
   createUserToken(
     request: CreateUserTokenRequest,
@@ -2270,7 +2272,8 @@ export interface UserServiceClient<CallOptionsExt = {}> {
   ): Promise<ResetPasswordResponse>;
   /**
    * Mints a session token for a user with the gateway's API key (QuickBlox
-   * server API); FAILED_PRECONDITION when no API key is configured.
+   * server API); FAILED_PRECONDITION when no API key is configured,
+   * UNIMPLEMENTED on ConnectyCube, which has no such API.
    */
   createUserToken(
     request: DeepPartial<CreateUserTokenRequest>,
