@@ -12,37 +12,45 @@ const run = promisify(execFile);
  * with the real grpcurl, works; SIGTERM to the gateway process stops
  * everything, and `npm run dev` exits with code 0.
  */
-it('npm run dev prints grpcurl calls that work, and stops cleanly on SIGTERM', async () => {
-  const grpcurl = goTool('grpcurl', 'github.com/fullstorydev/grpcurl/cmd/grpcurl');
-  const child = spawn('npm', ['run', '-s', 'dev'], {
-    cwd: root,
-    env: { ...process.env, GRPC_PORT: '0', LOG_LEVEL: 'warn', QB_APPLICATION_ID: '', QB_AUTH_KEY: '', QB_AUTH_SECRET: '' },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.resume();
-  try {
-    const { banner, calls } = await readBanner(child);
-    expect(banner).toContain('embedded QuickBlox emulator');
-    expect(calls).toHaveLength(3);
-    const outputs: unknown[] = [];
-    for (const line of calls) {
-      const { stdout } = await run('bash', ['-c', line.replace(/^grpcurl /, `'${grpcurl}' `)]);
-      outputs.push(JSON.parse(stdout));
+it.each([
+  ['', [], 'QuickBlox', /^[0-9a-f]{40}$/],
+  [' -- --upstream connectycube', ['--', '--upstream', 'connectycube'], 'ConnectyCube', /^[0-9A-F]{36}$/],
+] as const)(
+  'npm run dev%s prints grpcurl calls that work, and stops cleanly on SIGTERM',
+  async (_shown, args, title, tokenShape) => {
+    const grpcurl = goTool('grpcurl', 'github.com/fullstorydev/grpcurl/cmd/grpcurl');
+    const child = spawn('npm', ['run', '-s', 'dev', ...args], {
+      cwd: root,
+      env: { ...process.env, GRPC_PORT: '0', LOG_LEVEL: 'warn', QB_APPLICATION_ID: '', QB_AUTH_KEY: '', QB_AUTH_SECRET: '' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.resume();
+    try {
+      const { banner, calls } = await readBanner(child);
+      expect(banner).toContain(`embedded ${title} emulator`);
+      expect(calls).toHaveLength(3);
+      const outputs: unknown[] = [];
+      for (const line of calls) {
+        const { stdout } = await run('bash', ['-c', line.replace(/^grpcurl /, `'${grpcurl}' `)]);
+        outputs.push(JSON.parse(stdout));
+      }
+      expect(outputs[0]).toMatchObject({ user: { login: 'alice', email: 'alice@example.com' } });
+      expect(outputs[1]).toMatchObject({ session: { token: expect.stringMatching(tokenShape), applicationId: '12345' } });
+      // QuickBlox: the demo caller's owner powers (the demo policy grants them to its bearer key only); ConnectyCube: a guest.
+      if (title === 'QuickBlox') expect(outputs[2]).toMatchObject({ token: expect.stringMatching(tokenShape) });
+      else expect(outputs[2]).toMatchObject({ session: { token: expect.stringMatching(tokenShape), userId: expect.any(String) } });
+      expect(banner).toContain('you are "anonymous": every method, no owner powers');
+    } catch (e) {
+      process.kill(-child.pid!, 'SIGKILL');
+      throw e;
     }
-    expect(outputs[0]).toMatchObject({ user: { login: 'alice', email: 'alice@example.com' } });
-    expect(outputs[1]).toMatchObject({ session: { token: expect.stringMatching(/^[0-9a-f]{40}$/), applicationId: '12345' } });
-    // The demo caller's line: owner powers, granted by the demo policy to its bearer key only.
-    expect(outputs[2]).toMatchObject({ token: expect.stringMatching(/^[0-9a-f]{40}$/) });
-    expect(banner).toContain('you are "anonymous": every method, no owner powers');
-  } catch (e) {
-    process.kill(-child.pid!, 'SIGKILL');
-    throw e;
-  }
-  // npm runs the script through a shell: signal the gateway's own process, found in npm's process group.
-  const { stdout: pids } = await run('pgrep', ['-g', String(child.pid), '-f', '^node dist/server/cli/dev[.]js']);
-  const exited = once(child, 'exit');
-  for (const pid of pids.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGTERM');
-  const [code, signal] = (await exited) as [number | null, string | null];
-  expect({ code, signal }).toEqual({ code: 0, signal: null });
-}, 120_000);
+    // npm runs the script through a shell: signal the gateway's own process, found in npm's process group.
+    const { stdout: pids } = await run('pgrep', ['-g', String(child.pid), '-f', '^node dist/server/cli/dev[.]js']);
+    const exited = once(child, 'exit');
+    for (const pid of pids.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGTERM');
+    const [code, signal] = (await exited) as [number | null, string | null];
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  },
+  120_000,
+);

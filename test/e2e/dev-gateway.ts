@@ -39,8 +39,8 @@ export function readBanner(child: ChildProcess): Promise<Omit<DevGateway, 'child
 }
 
 /** The built development gateway (`node dist/server/cli/dev.js`) on ports the system picks. */
-export async function startDevGateway(env: NodeJS.ProcessEnv = {}): Promise<DevGateway> {
-  const child = spawn('node', ['dist/server/cli/dev.js'], {
+export async function startDevGateway(env: NodeJS.ProcessEnv = {}, args: readonly string[] = []): Promise<DevGateway> {
+  const child = spawn('node', ['dist/server/cli/dev.js', ...args], {
     cwd: root,
     env: { ...process.env, GRPC_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'warn', QB_APPLICATION_ID: '', QB_AUTH_KEY: '', QB_AUTH_SECRET: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

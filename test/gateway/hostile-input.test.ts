@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Metadata, Status } from 'nice-grpc';
 import { ErrorInfo, Status as RpcStatus } from '../../gen/index.google.rpc';
 import { FindUserRequest, ListUsersRequest } from '../../gen/index.quickblox.v1';
-import { errorInfoOf, type Stack, startStack } from './harness';
+import { errorInfoOf, type Stack, startStack, upstreams } from './harness';
 
 /**
  * Hostile input as properties: generated requests for every RPC of both
@@ -197,97 +197,101 @@ function rpcs(stack: Stack): [string, fc.Arbitrary<unknown>, (request: never, me
 
 const forbidden = new Set([Status.INTERNAL, Status.UNKNOWN]);
 
-let stack: Stack;
-let sent = 0;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack.close()); // fails if the strict emulator saw a malformed request
+// Both upstreams, in turn: every property holds in front of each.
+describe.each(upstreams)('in front of %s', (upstream) => {
+  let stack: Stack;
+  let sent = 0;
+  beforeAll(async () => {
+    stack = await startStack({ upstream });
+    sent = 0;
+  });
+  afterAll(() => stack.close()); // fails if the strict emulator saw a malformed request
 
-describe.each([
-  'CreateSession',
-  'GetSession',
-  'Login',
-  'Logout',
-  'DestroySession',
-  'CreateUser',
-  'GetUser',
-  'GetUsers',
-  'FindUser',
-  'ListUsers',
-  'UpdateUser',
-  'DeleteUser',
-  'ResetPassword',
-  'CreateUserToken',
-])('%s with generated requests', (name) => {
-  it('ends in OK or a mapped status, and a request refused for its fields never reaches the upstream', async () => {
-    const [, arbitrary, call] = rpcs(stack).find(([rpc]) => rpc === name)!;
-    await fc.assert(
-      fc.asyncProperty(arbitrary, token, async (request, qbToken) => {
-        const metadata = Metadata(qbToken === undefined ? {} : { 'qb-token': qbToken });
-        const before = stack.emulator.state.received;
-        sent++;
-        try {
-          await call(request as never, metadata);
-        } catch (e) {
-          const error = e as { code?: Status; details?: string };
-          if (error.code === undefined || forbidden.has(error.code))
-            throw new Error(`${name} answered ${Status[error.code ?? Status.UNKNOWN]}: ${error.details}`);
-          if (errorInfoOf(e as never)?.reason === 'INVALID_ARGUMENT' && stack.emulator.state.received !== before) {
-            throw new Error(`${name}: refused as INVALID_ARGUMENT after sending ${stack.emulator.state.received - before} upstream requests`);
+  describe.each([
+    'CreateSession',
+    'GetSession',
+    'Login',
+    'Logout',
+    'DestroySession',
+    'CreateUser',
+    'GetUser',
+    'GetUsers',
+    'FindUser',
+    'ListUsers',
+    'UpdateUser',
+    'DeleteUser',
+    'ResetPassword',
+    'CreateUserToken',
+  ])('%s with generated requests', (name) => {
+    it('ends in OK or a mapped status, and a request refused for its fields never reaches the upstream', async () => {
+      const [, arbitrary, call] = rpcs(stack).find(([rpc]) => rpc === name)!;
+      await fc.assert(
+        fc.asyncProperty(arbitrary, token, async (request, qbToken) => {
+          const metadata = Metadata(qbToken === undefined ? {} : { 'qb-token': qbToken });
+          const before = stack.emulator.state.received;
+          sent++;
+          try {
+            await call(request as never, metadata);
+          } catch (e) {
+            const error = e as { code?: Status; details?: string };
+            if (error.code === undefined || forbidden.has(error.code))
+              throw new Error(`${name} answered ${Status[error.code ?? Status.UNKNOWN]}: ${error.details}`);
+            if (errorInfoOf(e as never)?.reason === 'INVALID_ARGUMENT' && stack.emulator.state.received !== before) {
+              throw new Error(`${name}: refused as INVALID_ARGUMENT after sending ${stack.emulator.state.received - before} upstream requests`);
+            }
           }
-        }
-      }),
-      { numRuns: runsPerRpc },
-    );
-  }, 120_000);
-});
-
-describe('bytes that are not UTF-8 in any string field', () => {
-  /** Sends raw request bytes, as no client library would write them from a string. */
-  const raw = (path: string, bytes: Uint8Array) =>
-    new Promise<grpc.ServiceError | undefined>((resolve) => {
-      const client = new grpc.Client(`127.0.0.1:${stack.gateway.port}`, grpc.credentials.createInsecure());
-      client.makeUnaryRequest(
-        path,
-        (b: Buffer) => b,
-        (b: Buffer) => b,
-        Buffer.from(bytes),
-        (e) => {
-          client.close();
-          resolve(e ?? undefined);
-        },
+        }),
+        { numRuns: runsPerRpc },
       );
-    });
-  const invalid = fc.constantFrom([0xff], [0xfe, 0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]);
+    }, 120_000);
+  });
 
-  it('is INVALID_ARGUMENT naming the field, and nothing goes upstream', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }), invalid, fc.boolean(), async (prefix, bad, asList) => {
-        // A 4-byte sentinel in the encoded message is swapped for the invalid bytes, lengths patched by re-encoding around it.
-        const value = `${prefix}\u0001\u0002\u0003\u0004`;
-        const encoded = asList
-          ? ListUsersRequest.encode({ query: { $case: 'fullName', value } }).finish()
-          : FindUserRequest.encode({ key: { $case: 'twitterId', value } }).finish();
-        const at = Buffer.from(encoded).indexOf(Buffer.from([1, 2, 3, 4]));
-        const bytes = Buffer.concat([encoded.subarray(0, at), Buffer.from(bad), encoded.subarray(at + 4)]);
-        // The length prefix just before the string counts the sentinel's 4 bytes: adjust it for the new ones.
-        bytes[at - prefix.length - 1] = prefix.length + bad.length;
-        const before = stack.emulator.state.received;
-        sent++;
-        const error = await raw(asList ? '/quickblox.v1.UserService/ListUsers' : '/quickblox.v1.UserService/FindUser', bytes);
-        if (error?.code !== grpc.status.INVALID_ARGUMENT) throw new Error(`expected INVALID_ARGUMENT, got ${error ? grpc.status[error.code] : 'OK'}`);
-        const details = RpcStatus.decode(error.metadata.get('grpc-status-details-bin')[0] as Buffer).details;
-        const info = details.find((d) => d.typeUrl.endsWith('ErrorInfo'));
-        if (ErrorInfo.decode(info!.value).reason !== 'INVALID_ARGUMENT') throw new Error('not the INVALID_ARGUMENT reason');
-        if (stack.emulator.state.received !== before) throw new Error('a request with invalid UTF-8 reached the upstream');
-      }),
-      { numRuns: 300 },
-    );
-  }, 120_000);
-});
+  describe('bytes that are not UTF-8 in any string field', () => {
+    /** Sends raw request bytes, as no client library would write them from a string. */
+    const raw = (path: string, bytes: Uint8Array) =>
+      new Promise<grpc.ServiceError | undefined>((resolve) => {
+        const client = new grpc.Client(`127.0.0.1:${stack.gateway.port}`, grpc.credentials.createInsecure());
+        client.makeUnaryRequest(
+          path,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.from(bytes),
+          (e) => {
+            client.close();
+            resolve(e ?? undefined);
+          },
+        );
+      });
+    const invalid = fc.constantFrom([0xff], [0xfe, 0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]);
 
-it('sent at least 10,000 generated requests, and the strict emulator refused none as malformed', () => {
-  expect(sent).toBeGreaterThanOrEqual(10_000);
-  expect(stack.emulator.state.malformed).toEqual([]);
+    it('is INVALID_ARGUMENT naming the field, and nothing goes upstream', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }), invalid, fc.boolean(), async (prefix, bad, asList) => {
+          // A 4-byte sentinel in the encoded message is swapped for the invalid bytes, lengths patched by re-encoding around it.
+          const value = `${prefix}\u0001\u0002\u0003\u0004`;
+          const encoded = asList
+            ? ListUsersRequest.encode({ query: { $case: 'fullName', value } }).finish()
+            : FindUserRequest.encode({ key: { $case: 'twitterId', value } }).finish();
+          const at = Buffer.from(encoded).indexOf(Buffer.from([1, 2, 3, 4]));
+          const bytes = Buffer.concat([encoded.subarray(0, at), Buffer.from(bad), encoded.subarray(at + 4)]);
+          // The length prefix just before the string counts the sentinel's 4 bytes: adjust it for the new ones.
+          bytes[at - prefix.length - 1] = prefix.length + bad.length;
+          const before = stack.emulator.state.received;
+          sent++;
+          const error = await raw(asList ? '/quickblox.v1.UserService/ListUsers' : '/quickblox.v1.UserService/FindUser', bytes);
+          if (error?.code !== grpc.status.INVALID_ARGUMENT) throw new Error(`expected INVALID_ARGUMENT, got ${error ? grpc.status[error.code] : 'OK'}`);
+          const details = RpcStatus.decode(error.metadata.get('grpc-status-details-bin')[0] as Buffer).details;
+          const info = details.find((d) => d.typeUrl.endsWith('ErrorInfo'));
+          if (ErrorInfo.decode(info!.value).reason !== 'INVALID_ARGUMENT') throw new Error('not the INVALID_ARGUMENT reason');
+          if (stack.emulator.state.received !== before) throw new Error('a request with invalid UTF-8 reached the upstream');
+        }),
+        { numRuns: 300 },
+      );
+    }, 120_000);
+  });
+
+  it(`sent at least 10,000 generated requests to ${upstream}, and the strict emulator refused none as malformed`, () => {
+    expect(sent).toBeGreaterThanOrEqual(10_000);
+    expect(stack.emulator.state.malformed).toEqual([]);
+  });
 });
