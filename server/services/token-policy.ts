@@ -63,7 +63,7 @@ export function credentialFor(rpc: Rpc, context: GatewayContext, upstream: Upstr
     if (!hasApiKey) {
       throw gatewayError(
         Status.PERMISSION_DENIED,
-        `${rpc} needs the user's session token in the qb-token metadata (the gateway has no API key to act without one${upstream.flavour.name === 'connectycube' ? ': ConnectyCube has none' : ''})`,
+        `${rpc} needs the user's session token in the qb-token metadata (the gateway has no API key to act without one)`,
         { reason: ErrorReason.NEED_USER },
       );
     }
