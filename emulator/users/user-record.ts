@@ -38,9 +38,8 @@ export interface UserRecord {
   json: string | null;
 }
 
-/** The user object as the API returns it (docs/quickblox-rest.md §5.1, docs/connectycube-rest.md §3.1), in the documented field order. */
-export function userObject(u: UserRecord): Record<string, unknown> {
-  if (u.flavour === 'connectycube') return connectyCubeUser(u);
+/** The fields both APIs' user objects begin with, in their documented order. */
+function commonFields(u: UserRecord) {
   return {
     id: u.id,
     full_name: u.full_name,
@@ -52,6 +51,31 @@ export function userObject(u: UserRecord): Record<string, unknown> {
     updated_at: isoSeconds(u.updated_at),
     last_request_at: u.last_request_at === null ? null : isoSeconds(u.last_request_at),
     external_user_id: u.external_user_id,
+  };
+}
+
+/**
+ * The user object as the API returns it (docs/quickblox-rest.md §5.1), in the documented field
+ * order; ConnectyCube's (docs/connectycube-rest.md §3.1) has `external_id`, `avatar`, `timezone`,
+ * `is_guest` and tags as an array, and no QuickBlox consent fields.
+ */
+export function userObject(u: UserRecord): Record<string, unknown> {
+  if (u.flavour === 'connectycube') {
+    return {
+      ...commonFields(u),
+      external_id: u.external_id,
+      facebook_id: u.facebook_id,
+      twitter_id: u.twitter_id,
+      blob_id: u.blob_id,
+      avatar: u.avatar,
+      custom_data: u.custom_data,
+      user_tags: u.user_tags === null ? null : u.user_tags.split(','),
+      timezone: u.timezone,
+      ...(u.is_guest ? { is_guest: true } : {}),
+    };
+  }
+  return {
+    ...commonFields(u),
     facebook_id: u.facebook_id,
     twitter_id: u.twitter_id,
     blob_id: u.blob_id,
@@ -61,31 +85,6 @@ export function userObject(u: UserRecord): Record<string, unknown> {
     allow_sales_activities: u.allow_sales_activities,
     parents_contacts: u.parents_contacts,
     user_tags: u.user_tags,
-  };
-}
-
-/** ConnectyCube's user: `external_id`, `avatar`, `timezone`, `is_guest`, tags as an array, no QuickBlox consent fields. */
-function connectyCubeUser(u: UserRecord): Record<string, unknown> {
-  return {
-    id: u.id,
-    full_name: u.full_name,
-    email: u.email,
-    login: u.login,
-    phone: u.phone,
-    website: u.website,
-    created_at: isoSeconds(u.created_at),
-    updated_at: isoSeconds(u.updated_at),
-    last_request_at: u.last_request_at === null ? null : isoSeconds(u.last_request_at),
-    external_user_id: u.external_user_id,
-    external_id: u.external_id,
-    facebook_id: u.facebook_id,
-    twitter_id: u.twitter_id,
-    blob_id: u.blob_id,
-    avatar: u.avatar,
-    custom_data: u.custom_data,
-    user_tags: u.user_tags === null ? null : u.user_tags.split(','),
-    timezone: u.timezone,
-    ...(u.is_guest ? { is_guest: true } : {}),
   };
 }
 

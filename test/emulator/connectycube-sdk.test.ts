@@ -4,20 +4,13 @@
  * says (`endpoints.api_url`, `urls.type: ''`): what it sees must match what
  * docs/connectycube-rest.md marks confirmed.
  */
-import { app, startTestEmulator, type TestEmulator } from './harness';
+import { app, sdkFailure, startTestEmulator, type TestEmulator } from './harness';
 
 // The SDK's instance is its default export; its types are not ours to rely on.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const CC = require('connectycube').default as any;
 
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code: number; info: any };
-  }
-  throw new Error('expected the SDK call to fail');
-};
+const failure = (promise: Promise<unknown>) => sdkFailure<{ code: number; info: any }>(promise);
 
 let e: TestEmulator;
 let expired = 0;

@@ -88,3 +88,13 @@ export async function session(e: TestEmulator, extra: Record<string, string | nu
 }
 
 export const userSession = (e: TestEmulator, login = 'alice', password = 'alicePass1!') => session(e, { 'user[login]': login, 'user[password]': password });
+
+/** The rejection of an official SDK's promise, which must come. */
+export async function sdkFailure<T>(promise: Promise<unknown>): Promise<T> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as T;
+  }
+  throw new Error('expected the SDK call to fail');
+}

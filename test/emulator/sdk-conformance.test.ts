@@ -5,7 +5,7 @@
  */
 import { globalAgent } from 'node:https';
 import { systemClock } from '../../emulator/clock';
-import { app, startTestEmulator, type TestEmulator } from './harness';
+import { app, sdkFailure, startTestEmulator, type TestEmulator } from './harness';
 
 // The SDK is plain CommonJS with no types we rely on.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,14 +15,7 @@ const sdkConfig = require('quickblox/src/qbConfig') as { qbTokenExpirationDate: 
 
 type Callback<T> = (err: any, result: T) => void;
 const call = <T = any>(fn: (cb: Callback<T>) => void) => new Promise<T>((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code: number; message: unknown };
-  }
-  throw new Error('expected the SDK call to fail');
-};
+const failure = (promise: Promise<unknown>) => sdkFailure<{ code: number; message: unknown }>(promise);
 
 let e: TestEmulator;
 let expiredCalls = 0;
