@@ -7,8 +7,9 @@ import { usage } from './usage';
 
 const help = usage(
   'npm start   (node dist/server/cli/main.js)',
-  'Runs the gateway against the QuickBlox REST API named by QB_API_ENDPOINT. The application\n' +
-    'credentials are required; without them use `npm run dev`, which starts an embedded emulator.\n' +
+  'Runs the gateway against the QuickBlox (or, with QB_UPSTREAM=connectycube, ConnectyCube) REST API\n' +
+    'named by QB_API_ENDPOINT. The application credentials are required; without them use `npm run dev`,\n' +
+    'which starts an embedded emulator.\n' +
     'Traces follow the standard OTEL_* variables (off unless OTEL_TRACES_EXPORTER or an OTLP endpoint is set).',
 );
 

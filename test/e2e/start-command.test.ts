@@ -22,10 +22,24 @@ it('npm start refuses to run without credentials, naming each missing variable',
   expect(failure?.stderr).toContain('npm run dev');
 });
 
+it('npm start in front of ConnectyCube needs no auth secret, and refuses an API key, naming it', async () => {
+  const failure = await run('node', [main], {
+    cwd: root,
+    env: { ...process.env, QB_UPSTREAM: 'connectycube', QB_APPLICATION_ID: '21', QB_AUTH_KEY: 'key', QB_AUTH_SECRET: '', QB_API_KEY: 'some-key' },
+  }).then(
+    () => undefined,
+    (e: { code: number; stderr: string }) => e,
+  );
+  expect(failure?.code).toBe(2);
+  expect(failure?.stderr).toContain('QB_API_KEY does not apply to QB_UPSTREAM=connectycube');
+  expect(failure?.stderr).not.toContain('QB_AUTH_SECRET');
+});
+
 it('--help lists every variable with its default', async () => {
   const { stdout } = await run('node', [main, '--help'], { cwd: root });
   expect(stdout).toContain('QB_API_ENDPOINT');
-  expect(stdout).toContain('(default https://api.quickblox.com)');
+  expect(stdout).toContain('(default https://api.quickblox.com, or https://api.connectycube.com for connectycube)');
+  expect(stdout).toContain('QB_UPSTREAM');
   expect(stdout).toContain('QB_REUSE_USER_SESSIONS');
 });
 
