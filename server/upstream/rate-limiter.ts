@@ -1,11 +1,13 @@
 import { sleep } from './backoff';
 
 export interface RateLimiterOptions {
-  /** Requests per second; the bucket also holds this many for a burst. */
+  /** Requests in any one-second window at most. */
   perSecond: number;
   /** A request that would wait longer than this is refused at once. */
   maxWaitMs: number;
   now?: () => number;
+  /** How a wait is spent (tests: not at all). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** What `acquire` decided: go now, go after a wait, or refused with the wait it would have needed. */
@@ -13,29 +15,43 @@ export type RateDecision = { waitedMs: number } | { refusedForMs: number };
 
 /**
  * The upstream account's request budget (QuickBlox plans allow 80, 120 or
- * 160 requests per second) as a token bucket, so that a burst waits briefly
- * here rather than fail with 429 upstream. Waiting is first come, first
- * served: each request reserves the next free slot.
+ * 160 requests per second): at most `perSecond` requests start in any window
+ * of one second, so that a burst waits briefly here rather than fail with 429
+ * upstream. Waiting is first come, first served: each request reserves the
+ * next free slot.
  */
 export type RateLimiter = (signal?: AbortSignal) => Promise<RateDecision>;
 
+/**
+ * The window, a little over a second: requests that leave here a second
+ * apart may arrive closer together after uneven network delays, and the
+ * upstream counts arrivals (docs/quickblox-rest.md §7).
+ */
+export const rateWindowMs = 1020;
+
+/**
+ * A sliding window over reserved start times. A token bucket that starts
+ * full lets about 2N through in the first second (N at once, then N more as
+ * it refills); here slot k+N starts no sooner than a window after slot k.
+ */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const now = options.now ?? Date.now;
-  const intervalMs = 1000 / options.perSecond;
-  const burstMs = 1000;
-  // The time at which the bucket would be full again; slots are handed out from it.
-  let nextFree = 0;
+  const wait = options.sleep ?? sleep;
+  const size = Math.max(1, Math.floor(options.perSecond));
+  // The last `size` reserved start times, oldest at `head`.
+  const slots = new Array<number>(size).fill(Number.NEGATIVE_INFINITY);
+  let head = 0;
+  let last = Number.NEGATIVE_INFINITY;
   return async function acquire(signal?: AbortSignal): Promise<RateDecision> {
     const t = now();
-    const start = Math.max(nextFree, t - burstMs);
-    const waitMs = start + intervalMs - t;
-    if (waitMs <= 0) {
-      nextFree = start + intervalMs;
-      return { waitedMs: 0 };
-    }
+    const start = Math.max(t, last, (slots[head] ?? Number.NEGATIVE_INFINITY) + rateWindowMs);
+    const waitMs = start - t;
     if (waitMs > options.maxWaitMs) return { refusedForMs: waitMs };
-    nextFree = start + intervalMs;
-    await sleep(waitMs, signal);
+    slots[head] = start;
+    head = (head + 1) % size;
+    last = start;
+    if (waitMs <= 0) return { waitedMs: 0 };
+    await wait(waitMs, signal);
     return { waitedMs: waitMs };
   };
 }
