@@ -12,8 +12,8 @@ module.exports = {
   coverageProvider: 'v8',
   collectCoverageFrom: ['server/**/*.ts', '!server/cli/**', 'clients/src/**/*.ts', 'emulator/**/*.ts'],
   coverageReporters: [['text', { maxCols: 120 }], 'text-summary', 'json-summary'],
-  // jose ships ES modules only: swc compiles it to CommonJS for jest (Node itself requires it as it is).
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose and cockatiel ship ES modules only: swc compiles them to CommonJS for jest (Node itself requires them as they are).
+  transformIgnorePatterns: ['/node_modules/(?!(jose|cockatiel)/)'],
   transform: {
     '^.+\\.[jt]s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },

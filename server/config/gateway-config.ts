@@ -53,6 +53,8 @@ export interface UpstreamConfig {
   connections: number;
   /** The account's request budget, enforced here; unset: none. */
   rateLimit?: { perSecond: number; maxWaitMs: number };
+  /** The circuit breaker; unset: none. */
+  breaker?: { failures: number; openMs: number };
 }
 
 /** The HMAC of signed session requests. */

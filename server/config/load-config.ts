@@ -86,7 +86,7 @@ export const variables = {
   QB_UPSTREAM_TIMEOUT_MS: { description: 'longest one upstream request may take, in ms', default: '10000', schema: integer(100, 600_000) },
   QB_UPSTREAM_CONNECTIONS: { description: 'keep-alive connections to the upstream at most', default: '32', schema: integer(1, 4096) },
   QB_RATE_LIMIT: {
-    description: "requests per second the gateway sends upstream at most (the plan's limit: 80, 120, 160; 0: no limit)",
+    description: "requests the gateway starts upstream in any one-second window at most (the plan's limit: 80, 120, 160; 0: no limit)",
     default: '0',
     schema: integer(0, 100_000),
   },
@@ -94,6 +94,16 @@ export const variables = {
     description: 'longest a request waits for the rate limit before RESOURCE_EXHAUSTED, in ms',
     default: '1000',
     schema: integer(0, 60_000),
+  },
+  QB_BREAKER_FAILURES: {
+    description: 'upstream failures in a row (no answer, a timeout, a 5xx) that open the circuit breaker (0: no breaker)',
+    default: '5',
+    schema: integer(0, 1000),
+  },
+  QB_BREAKER_OPEN_MS: {
+    description: 'how long the open circuit breaker fails calls at once before it lets one probe through, in ms',
+    default: '5000',
+    schema: integer(100, 600_000),
   },
   QB_REUSE_USER_SESSIONS: { description: 'true: identical CreateSession calls of one caller share a live session', default: 'false', schema: boolean },
   GATEWAY_POLICY_FILE: {
@@ -190,19 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (policy && 'problems' in policy) problems.push(...policy.problems);
   if (problems.length) throw new ConfigError(problems);
   return {
-    upstream: {
-      name: v.QB_UPSTREAM,
-      applicationId: v.QB_APPLICATION_ID,
-      authKey: v.QB_AUTH_KEY,
-      authSecret: v.QB_AUTH_SECRET,
-      endpoint: v.QB_API_ENDPOINT ?? defaultEndpoints[v.QB_UPSTREAM],
-      apiKey: v.QB_API_KEY,
-      ca,
-      signatureAlgorithm: v.QB_SIGNATURE_HASH,
-      timeoutMs: v.QB_UPSTREAM_TIMEOUT_MS,
-      connections: v.QB_UPSTREAM_CONNECTIONS,
-      rateLimit: v.QB_RATE_LIMIT > 0 ? { perSecond: v.QB_RATE_LIMIT, maxWaitMs: v.QB_RATE_LIMIT_MAX_WAIT_MS } : undefined,
-    },
+    upstream: upstreamConfig(v, ca),
     grpc: {
       host: v.GRPC_HOST,
       port: v.GRPC_PORT,
@@ -220,5 +218,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     logLevel: v.LOG_LEVEL,
     policy: policy && !('problems' in policy) ? policy : undefined,
+  };
+}
+
+/** The upstream part of the configuration, from the validated variables. */
+function upstreamConfig(v: z.infer<typeof schema>, ca: string | undefined): GatewayConfig['upstream'] {
+  return {
+    name: v.QB_UPSTREAM,
+    applicationId: v.QB_APPLICATION_ID,
+    authKey: v.QB_AUTH_KEY,
+    authSecret: v.QB_AUTH_SECRET,
+    endpoint: v.QB_API_ENDPOINT ?? defaultEndpoints[v.QB_UPSTREAM],
+    apiKey: v.QB_API_KEY,
+    ca,
+    signatureAlgorithm: v.QB_SIGNATURE_HASH,
+    timeoutMs: v.QB_UPSTREAM_TIMEOUT_MS,
+    connections: v.QB_UPSTREAM_CONNECTIONS,
+    rateLimit: v.QB_RATE_LIMIT > 0 ? { perSecond: v.QB_RATE_LIMIT, maxWaitMs: v.QB_RATE_LIMIT_MAX_WAIT_MS } : undefined,
+    breaker: v.QB_BREAKER_FAILURES > 0 ? { failures: v.QB_BREAKER_FAILURES, openMs: v.QB_BREAKER_OPEN_MS } : undefined,
   };
 }

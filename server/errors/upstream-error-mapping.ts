@@ -92,6 +92,14 @@ function noAnswer(error: UpstreamError, api: string): RichServerError {
       },
     );
   }
+  if (error.kind === 'circuit_open') {
+    return gatewayError(Status.UNAVAILABLE, `${api} failed repeatedly, so the gateway stopped sending to it for a while; retry after the delay given`, {
+      reason: ErrorReason.UPSTREAM_UNAVAILABLE,
+      retryDelaySeconds: error.retryAfterSeconds ?? 1,
+      metadata: { upstream_route: error.route, circuit: 'open' },
+      cause: error,
+    });
+  }
   return gatewayError(Status.UNAVAILABLE, `${api} cannot be reached`, { reason: ErrorReason.UPSTREAM_UNAVAILABLE, ...options });
 }
 

@@ -1,6 +1,6 @@
 import { registry as grpcRegistry } from 'nice-grpc-prometheus';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { UpstreamObserver } from '../upstream/upstream-observer';
+import type { CircuitStateName, UpstreamObserver } from '../upstream/upstream-observer';
 
 export interface GatewayMetrics {
   /** The registry `/metrics` serves: the gateway's own metrics, Node's process metrics and nice-grpc's `grpc_server_*`. */
@@ -53,10 +53,32 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
       for (const [cache, size] of cacheSizes) this.set({ cache }, size());
     },
   });
+  const callerCalls = new Counter({
+    name: 'qb_caller_calls_total',
+    help: "Calls of the gateway's methods by caller (a name from GATEWAY_POLICY_FILE, or anonymous), method and gRPC status.",
+    labelNames: ['caller', 'method', 'code'],
+    registers: [own],
+  });
+  return { requests, duration, sessions, tokenCache, callerCalls, ...defineResilienceMetrics(own) };
+}
+
+/** How the gateway shields the upstream and itself: retries, the retry budget, the breaker, the rate limit, the clock. */
+function defineResilienceMetrics(own: Registry) {
   const retries = new Counter({
     name: 'qb_upstream_retries_total',
     help: 'Upstream requests sent again: read_retry (no answer or 502/503/504 on a read), resign (Bad timestamp or nonce), session_replay (application session re-created).',
     labelNames: ['kind'],
+    registers: [own],
+  });
+  const retriesRefused = new Counter({
+    name: 'qb_upstream_retries_refused_total',
+    help: 'Retries the retry budget did not allow (gRPC A6 throttling: 10 tokens, ratio 0.1), by kind.',
+    labelNames: ['kind'],
+    registers: [own],
+  });
+  const circuit = new Gauge({
+    name: 'qb_upstream_circuit_state',
+    help: "The upstream circuit breaker's state: 0 closed, 1 half open (one probe), 2 open (calls fail at once).",
     registers: [own],
   });
   const rateLimitWaits = new Histogram({
@@ -76,17 +98,15 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
     help: "The upstream's clock minus the gateway's, learnt from the Date header.",
     registers: [own],
   });
-  const callerCalls = new Counter({
-    name: 'qb_caller_calls_total',
-    help: "Calls of the gateway's methods by caller (a name from GATEWAY_POLICY_FILE, or anonymous), method and gRPC status.",
-    labelNames: ['caller', 'method', 'code'],
-    registers: [own],
-  });
   clockOffset.set(0);
+  circuit.set(0);
+  retriesRefused.inc({ kind: 'read_retry' }, 0);
   for (const source of ['gateway', 'upstream']) rateLimitRejections.inc({ source }, 0);
   for (const kind of ['read_retry', 'resign', 'session_replay']) retries.inc({ kind }, 0);
-  return { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset, callerCalls };
+  return { retries, retriesRefused, circuit, rateLimitWaits, rateLimitRejections, clockOffset };
 }
+
+const circuitValues: Record<CircuitStateName, number> = { closed: 0, half_open: 1, open: 2 };
 
 /**
  * The gateway's Prometheus metrics. Label values are bounded by construction:
@@ -97,7 +117,8 @@ export function createGatewayMetrics(): GatewayMetrics {
   const own = new Registry();
   collectDefaultMetrics({ register: own });
   const cacheSizes = new Map<string, () => number>();
-  const { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset, callerCalls } = defineMetrics(own, cacheSizes);
+  const m = defineMetrics(own, cacheSizes);
+  const { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset, callerCalls } = m;
   const statusClass = (status: number | 'error') => (status === 'error' ? 'error' : `${Math.floor(status / 100)}xx`);
   return {
     registry: Registry.merge([own, grpcRegistry]),
@@ -110,6 +131,8 @@ export function createGatewayMetrics(): GatewayMetrics {
       sessionCreated: (kind, ok) => sessions.inc({ kind, result: ok ? 'success' : 'failure' }),
       applicationToken: (event) => tokenCache.inc({ cache: 'application', event }),
       retry: (kind) => retries.inc({ kind }),
+      retryRefused: (kind) => m.retriesRefused.inc({ kind }),
+      circuitState: (state) => m.circuit.set(circuitValues[state]),
       rateLimitWait: (seconds) => rateLimitWaits.observe(seconds),
       rateLimitRejection: (source) => rateLimitRejections.inc({ source }),
       clockOffset: (ms) => clockOffset.set(ms / 1000),

@@ -3,9 +3,11 @@ import type { AppSessionCache } from './app-session';
 import type { Params } from './form-encoding';
 import { compose, type Send, type UpstreamInterceptor } from './interceptor';
 import type { RateLimiter } from './rate-limiter';
-import { readRetry, resign, sessionReplay } from './retry-policy';
+import { readRetry, resign, retryBudget, sessionReplay } from './retry-policy';
+import { createRetryThrottle } from './retry-throttle';
 import { applicationSession } from './stages/application-session';
 import { type Authorities, authenticate } from './stages/authenticate';
+import { type BreakerSettings, circuitBreaker } from './stages/circuit-breaker';
 import { countRequests } from './stages/count-requests';
 import { type ExpiryRule, expectSuccess } from './stages/expect-success';
 import { learnClock } from './stages/learn-clock';
@@ -27,6 +29,8 @@ export interface PipelineParts {
   signSession: (subject: Params) => Params;
   clock: UpstreamClock;
   acquire?: RateLimiter;
+  /** Unset: no circuit breaker. */
+  breaker?: BreakerSettings;
   observer: UpstreamObserver;
   readiness?: Readiness;
   /** Whether the OpenTelemetry SDK runs: without it the span stage stays out of the path. */
@@ -41,6 +45,7 @@ export interface PipelineParts {
  */
 export function createPipeline(parts: PipelineParts): Send {
   const { observer, clock } = parts;
+  const throttle = createRetryThrottle(retryBudget);
   const stages: (UpstreamInterceptor | false | undefined)[] = [
     retry(sessionReplay, observer), //         a lost application session: a new one, the call once more
     applicationSession(parts.applicationSession, parts.authorities.tokenHeader), // the gateway's own token on application-session calls
@@ -48,7 +53,8 @@ export function createPipeline(parts: PipelineParts): Send {
     sessionOutcome(observer, parts.readiness), // session creations counted; readiness from the verdict on the credentials
     retry(resign, observer), //                Bad timestamp or nonce: signed again with the learnt clock
     signSession(parts.signSession), //         application id and key; timestamp, nonce and signature where signed
-    retry(readRetry, observer), //             a read that found no server or a 502/503/504: once more
+    retry(readRetry, observer, throttle), //   a read that found no server or a 502/503/504: once more, within the retry budget
+    parts.breaker && circuitBreaker(parts.breaker, observer), // a run of failures: fail at once for a while, then probe
     parts.acquire && rateLimit(parts.acquire, observer), // the account's requests per second
     countRequests, //                          upstream requests per call, for the call log
     expectSuccess(clock, parts.expiry), //     non-2xx → UpstreamError with its kind; expiry on our clock

@@ -23,11 +23,11 @@ export type RateDecision = { waitedMs: number } | { refusedForMs: number };
 export type RateLimiter = (signal?: AbortSignal) => Promise<RateDecision>;
 
 /**
- * The window, a little over a second: requests that leave here a second
+ * The window, a little over a second (5 %): requests that leave here a second
  * apart may arrive closer together after uneven network delays, and the
  * upstream counts arrivals (docs/quickblox-rest.md §7).
  */
-export const rateWindowMs = 1020;
+export const rateWindowMs = 1050;
 
 /**
  * A sliding window over reserved start times. A token bucket that starts

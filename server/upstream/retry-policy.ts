@@ -15,6 +15,8 @@ export interface RetryRule {
   maxAttempts: number;
   /** The wait between tries; none: at once. */
   backoff?: Backoff;
+  /** Whether the retry budget (`retryBudget`) may refuse it, so that retries never multiply an outage. */
+  budgeted?: boolean;
 }
 
 /** A short jittered pause: long enough for a restarted upstream worker, short against any deadline. */
@@ -27,7 +29,19 @@ export const readRetry: RetryRule = {
   on: ['unreachable', 'bad_gateway'],
   maxAttempts: 2,
   backoff: readRetryBackoff,
+  budgeted: true,
 };
+
+/**
+ * The retry budget, gRPC's retry throttling (proposal A6): each failed try
+ * takes a token and each success gives back `tokenRatio`; budgeted retries go
+ * only while more than half of `maxTokens` remain, so they stay under about a
+ * tenth of the traffic however long an outage lasts.
+ */
+export const retryBudget = { maxTokens: 10, tokenRatio: 0.1 } as const;
+
+/** What opens the circuit breaker: failures where the upstream gave no usable answer, never a 4xx. */
+export const breakerTrips: readonly UpstreamFailureKind[] = ['unreachable', 'timeout', 'bad_gateway', 'server_error'];
 
 /**
  * A session request refused for its timestamp or nonce is signed again once:

@@ -11,6 +11,8 @@ export type UpstreamFailureKind =
   | 'timeout'
   /** Not sent: the gateway's own rate limit (QB_RATE_LIMIT) had no room soon enough. */
   | 'throttled'
+  /** Not sent: the circuit breaker is open after a run of failures. */
+  | 'circuit_open'
   /** "Unexpected signature" or "No Application Found": the gateway's application credentials. */
   | 'app_credentials_rejected'
   /** 422 "Bad timestamp": the signed request's timestamp is off the upstream's clock. */
@@ -44,7 +46,7 @@ export type UpstreamFailureKind =
   | 'unexpected';
 
 /** Failures without an HTTP answer. */
-export type NoAnswerKind = 'unreachable' | 'timeout' | 'throttled';
+export type NoAnswerKind = 'unreachable' | 'timeout' | 'throttled' | 'circuit_open';
 
 export interface UpstreamErrorOptions {
   /** Seconds to wait before retrying, from a `Retry-After` header or the local rate limit. */
@@ -134,6 +136,7 @@ function describe(
   if (failure === 'unreachable') return `upstream ${route} unreachable${because}`;
   if (failure === 'timeout') return `upstream ${route} timed out${because}`;
   if (failure === 'throttled') return `upstream ${route} not sent: the gateway's rate limit is used up`;
+  if (failure === 'circuit_open') return `upstream ${route} not sent: the circuit breaker is open after failures in a row`;
   const text = bodyText(messages, fieldErrors);
   return `upstream ${route} answered ${status}${text ? `: ${text}` : ''}`;
 }

@@ -7,6 +7,9 @@ export type RetryKind =
   /** A call was replayed with a new application session after "Required session does not exist". */
   | 'session_replay';
 
+/** The circuit breaker's state, as metrics show it. */
+export type CircuitStateName = 'closed' | 'half_open' | 'open';
+
 /**
  * What the upstream client reports as it works: the hooks metrics (and
  * anything else) attach to. Every label value it passes is bounded: methods,
@@ -20,6 +23,9 @@ export interface UpstreamObserver {
   /** The application session was served from cache, had to be created, or was renewed ahead of expiry. */
   applicationToken(event: 'hit' | 'miss' | 'renewal'): void;
   retry(kind: RetryKind): void;
+  /** A retry the retry budget did not allow. */
+  retryRefused(kind: RetryKind): void;
+  circuitState(state: CircuitStateName): void;
   /** A request waited for the local rate limit, or was refused by it (`gateway`) or by the upstream's (`upstream`). */
   rateLimitWait(seconds: number): void;
   rateLimitRejection(source: 'gateway' | 'upstream'): void;
@@ -31,6 +37,8 @@ export const noObserver: UpstreamObserver = {
   sessionCreated() {},
   applicationToken() {},
   retry() {},
+  retryRefused() {},
+  circuitState() {},
   rateLimitWait() {},
   rateLimitRejection() {},
   clockOffset() {},

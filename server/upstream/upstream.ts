@@ -84,6 +84,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     signSession: signer,
     clock,
     acquire: config.rateLimit && createRateLimiter({ ...config.rateLimit, now }),
+    breaker: config.breaker,
     observer,
     readiness: options.readiness,
     traced: tracingStarted(),

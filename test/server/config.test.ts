@@ -30,6 +30,7 @@ describe('configuration from the environment', () => {
         signatureAlgorithm: 'sha1',
         timeoutMs: 10_000,
         connections: 32,
+        breaker: { failures: 5, openMs: 5000 },
       },
       grpc: {
         host: '0.0.0.0',
