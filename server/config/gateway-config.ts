@@ -7,6 +7,8 @@ export interface GatewayConfig {
   grpc: { host: string; port: number; tls?: GrpcTls; connections: ConnectionLimits };
   /** HTTP port for /metrics, /healthz and /readyz. */
   metricsPort: number;
+  /** How long lookups by id wait for others to share their upstream request; 0: no coalescing. */
+  coalesceWindowMs: number;
   /** Share one live user session among identical CreateSession calls of the same caller. */
   reuseUserSessions: boolean;
   /** How long in-flight calls may run on after SIGTERM/SIGINT. */

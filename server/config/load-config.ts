@@ -105,6 +105,11 @@ export const variables = {
     default: '5000',
     schema: integer(100, 600_000),
   },
+  QB_COALESCE_WINDOW_MS: {
+    description: 'how long a GetUser or GetUsers waits for others with the same credential to share one upstream request, in ms (0: no coalescing)',
+    default: '2',
+    schema: integer(0, 1000),
+  },
   QB_REUSE_USER_SESSIONS: { description: 'true: identical CreateSession calls of one caller share a live session', default: 'false', schema: boolean },
   GATEWAY_POLICY_FILE: {
     description: 'YAML or JSON caller policy: who may call, which methods, owner powers, quotas (unset: all anonymous, no owner powers)',
@@ -214,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       },
     },
     metricsPort: v.METRICS_PORT,
+    coalesceWindowMs: v.QB_COALESCE_WINDOW_MS,
     reuseUserSessions: v.QB_REUSE_USER_SESSIONS,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     logLevel: v.LOG_LEVEL,

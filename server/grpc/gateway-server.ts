@@ -4,7 +4,8 @@ import type { Logger } from '../logging/logger';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics';
 import { startMetricsServer } from '../metrics/metrics-server';
 import { createReadiness, type Readiness } from '../readiness';
-import type { OwnerAction } from '../services/service-deps';
+import type { OwnerAction, ServiceDeps } from '../services/service-deps';
+import { createUserBatcher } from '../services/user-batcher';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
 import { createUpstream, type Upstream } from '../upstream/upstream';
@@ -53,8 +54,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     );
   }
   const audit = (action: OwnerAction) => logger.info({ audit: 'owner_powers', ...action }, 'owner powers used');
+  const deps: ServiceDeps = { upstream, userSessions, audit, lookups: { batch: metrics.lookupBatch } };
+  if (config.coalesceWindowMs > 0) deps.batcher = createUserBatcher(deps, config.coalesceWindowMs);
   const server = createGrpcServer({
-    deps: { upstream, userSessions, audit },
+    deps,
     readiness,
     logger,
     gate: createCallerGate(config.policy),

@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   userSessionLookup(hit: boolean): void;
   /** Counts a call of a gateway method by caller (a name from the caller policy, or `anonymous`) and status. */
   callerCall(caller: string, method: string, code: string): void;
+  /** Records a coalesced lookup request: the distinct ids it asked for and the lookups it served. */
+  lookupBatch(ids: number, lookups: number): void;
   /** Reports how many entries each token cache holds, read at scrape time. */
   trackCacheSize(cache: 'application' | 'user', size: () => number): void;
 }
@@ -53,13 +55,25 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
       for (const [cache, size] of cacheSizes) this.set({ cache }, size());
     },
   });
+  const batchIds = new Histogram({
+    name: 'qb_coalesced_batch_ids',
+    help: 'Distinct user ids each coalesced lookup request asked for (QB_COALESCE_WINDOW_MS).',
+    buckets: [1, 2, 5, 10, 25, 50, 100],
+    registers: [own],
+  });
+  const saved = new Counter({
+    name: 'qb_upstream_requests_saved_total',
+    help: 'Upstream requests coalescing saved: lookups served by a batch beyond the one request it took.',
+    registers: [own],
+  });
+  saved.inc(0);
   const callerCalls = new Counter({
     name: 'qb_caller_calls_total',
     help: "Calls of the gateway's methods by caller (a name from GATEWAY_POLICY_FILE, or anonymous), method and gRPC status.",
     labelNames: ['caller', 'method', 'code'],
     registers: [own],
   });
-  return { requests, duration, sessions, tokenCache, callerCalls, ...defineResilienceMetrics(own) };
+  return { requests, duration, sessions, tokenCache, callerCalls, batchIds, saved, ...defineResilienceMetrics(own) };
 }
 
 /** How the gateway shields the upstream and itself: retries, the retry budget, the breaker, the rate limit, the clock. */
@@ -139,6 +153,10 @@ export function createGatewayMetrics(): GatewayMetrics {
     },
     userSessionLookup: (hit) => tokenCache.inc({ cache: 'user', event: hit ? 'hit' : 'miss' }),
     callerCall: (caller, method, code) => callerCalls.inc({ caller, method, code }),
+    lookupBatch(ids, lookups) {
+      m.batchIds.observe(ids);
+      m.saved.inc(lookups - 1);
+    },
     trackCacheSize(cache, size) {
       cacheSizes.set(cache, size);
     },

@@ -3,7 +3,7 @@ import type { Credential } from '../upstream/credential';
 import type { UpstreamResponse } from '../upstream/interceptor';
 import type { UpstreamCall } from '../upstream/route';
 import { UpstreamError } from '../upstream/upstream-error';
-import type { GatewayContext } from './call-context';
+import type { ScopeContext } from './call-context';
 import type { ServiceDeps } from './service-deps';
 
 export interface CallOptions {
@@ -22,21 +22,21 @@ export async function callUpstream(
   deps: ServiceDeps,
   call: UpstreamCall,
   credential: Credential,
-  context: GatewayContext,
+  context: ScopeContext,
   options: CallOptions & { notFoundIsEmpty: true },
 ): Promise<UpstreamResponse | undefined>;
 export async function callUpstream(
   deps: ServiceDeps,
   call: UpstreamCall,
   credential: Credential,
-  context: GatewayContext,
+  context: ScopeContext,
   options?: CallOptions,
 ): Promise<UpstreamResponse>;
 export async function callUpstream(
   deps: ServiceDeps,
   call: UpstreamCall,
   credential: Credential,
-  context: GatewayContext,
+  context: ScopeContext,
   options: CallOptions = {},
 ): Promise<UpstreamResponse | undefined> {
   try {

@@ -1,4 +1,7 @@
+import type { User } from '../../gen/index.quickblox.v1';
 import type { UserSessionCache } from '../sessions/user-session-cache';
+import type { Credential } from '../upstream/credential';
+import type { CallScope } from '../upstream/interceptor';
 import type { Upstream } from '../upstream/upstream';
 import type { Rpc } from './token-policy';
 
@@ -9,7 +12,14 @@ export interface ServiceDeps {
   userSessions?: UserSessionCache;
   /** The audit log of actions taken with the account owner's powers. */
   audit?: (action: OwnerAction) => void;
+  /** Coalesces lookups by id (QB_COALESCE_WINDOW_MS); absent: each lookup is its own request. */
+  batcher?: UserBatcher;
+  /** Told of each coalesced batch: the distinct ids it asked for and the lookups it served. */
+  lookups?: { batch(ids: number, lookups: number): void };
 }
+
+/** Looks users up by id, many callers' lookups with one credential sharing one upstream request (user-batcher.ts). */
+export type UserBatcher = (id: bigint, credential: Credential, scope: CallScope) => Promise<User>;
 
 /** One action taken with the account owner's powers: who, what, on which user, and how it ended. Never a secret. */
 export interface OwnerAction {

@@ -41,6 +41,8 @@ function checkKey(key: FindKey, v: rules.Violations): void {
 
 export async function getUser(deps: ServiceDeps, request: GetUserRequest, context: GatewayContext): Promise<{ user: User }> {
   checked((v) => rules.positiveId(v, 'id', request.id));
+  const { batcher } = deps;
+  if (batcher) return { user: await batcher(request.id, credentialFor('GetUser', context, deps.upstream), context.scope) };
   return { user: await lookUp(deps, 'GetUser', readsOf(deps).byId(request.id), context) };
 }
 
@@ -51,9 +53,20 @@ export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, cont
       rules.positiveId(v, `ids[${i}]`, id);
     });
   });
-  const read = readsOf(deps).byIds([...new Set(request.ids.map(String))]);
-  const res = await callUpstream(deps, read.call, credentialFor('GetUsers', context, deps.upstream), context);
-  const byId = new Map(usersFromPage(res.body).map((u) => [u.id, u]));
+  const ids = [...new Set(request.ids)];
+  const credential = credentialFor('GetUsers', context, deps.upstream);
+  const { batcher } = deps;
+  let found: User[];
+  if (batcher) {
+    const settled = await Promise.allSettled(ids.map((id) => batcher(id, credential, context.scope)));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isNotFound(r.reason));
+    if (failure) throw failure.reason;
+    found = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  } else {
+    const res = await callUpstream(deps, readsOf(deps).byIds(ids.map(String)).call, credential, context);
+    found = usersFromPage(res.body);
+  }
+  const byId = new Map(found.map((u) => [u.id, u]));
   return { users: request.ids.flatMap((id) => byId.get(id) ?? []) };
 }
 
@@ -62,6 +75,10 @@ export async function findUser(deps: ServiceDeps, request: FindUserRequest, cont
   if (!key) return checked((v) => rules.oneOf(v, 'key', false)) as never;
   checked((v) => checkKey(key, v));
   return { user: await lookUp(deps, 'FindUser', readsOf(deps).find(key), context) };
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as { code?: unknown }).code === Status.NOT_FOUND;
 }
 
 function readsOf(deps: ServiceDeps) {

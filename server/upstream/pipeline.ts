@@ -7,6 +7,7 @@ import { readRetry, resign, retryBudget, sessionReplay } from './retry-policy';
 import { createRetryThrottle } from './retry-throttle';
 import { applicationSession } from './stages/application-session';
 import { type Authorities, authenticate } from './stages/authenticate';
+import { bindLate } from './stages/bind-late';
 import { type BreakerSettings, circuitBreaker } from './stages/circuit-breaker';
 import { countRequests } from './stages/count-requests';
 import { type ExpiryRule, expectSuccess } from './stages/expect-success';
@@ -56,6 +57,7 @@ export function createPipeline(parts: PipelineParts): Send {
     retry(readRetry, observer, throttle), //   a read that found no server or a 502/503/504: once more, within the retry budget
     parts.breaker && circuitBreaker(parts.breaker, observer), // a run of failures: fail at once for a while, then probe
     parts.acquire && rateLimit(parts.acquire, observer), // the account's requests per second
+    bindLate, //                               a coalesced lookup closes its batch as it goes
     countRequests, //                          upstream requests per call, for the call log
     expectSuccess(clock, parts.expiry), //     non-2xx → UpstreamError with its kind; expiry on our clock
     learnClock(clock, observer), //            the upstream clock offset from Date

@@ -17,6 +17,12 @@ export interface Route {
 export interface UpstreamCall extends Route {
   query?: Params;
   form?: Params;
+  /**
+   * The request as it is finally sent, built when the rate limit lets it go
+   * (stages/bind-late.ts), so that what arrives while it waits can still join
+   * it (coalesced lookups); called again on a retry, it must give the same.
+   */
+  late?: () => UpstreamCall;
 }
 
 /** An id in a path. */

@@ -144,9 +144,10 @@ describe('health follows readiness', () => {
   });
 });
 
+// One upstream request per call in these (QB_COALESCE_WINDOW_MS=0): coalescing under a rate limit is tested on its own.
 describe('the gateway rate limit (QB_RATE_LIMIT)', () => {
   it('refuses at once what cannot go within the wait allowed, before it reaches the upstream', async () => {
-    const stack = await startStack({ env: { QB_RATE_LIMIT: '5', QB_RATE_LIMIT_MAX_WAIT_MS: '0' }, prewarm: true });
+    const stack = await startStack({ env: { QB_RATE_LIMIT: '5', QB_RATE_LIMIT_MAX_WAIT_MS: '0', QB_COALESCE_WINDOW_MS: '0' }, prewarm: true });
     try {
       await new Promise<void>((resolve) => (stack.gateway.readiness.state().ready ? resolve() : stack.gateway.readiness.onChange(() => resolve())));
       const results = await Promise.allSettled(Array.from({ length: 12 }, () => stack.users.getUser({ id: stack.idOf('alice') })));
@@ -163,7 +164,11 @@ describe('the gateway rate limit (QB_RATE_LIMIT)', () => {
 
   it('set to the upstream limit, a burst of four times it over 20 workers meets no upstream 429', async () => {
     // Measured before the sliding window: 47 of 100 such calls hit a 429 (the token bucket let about 2N through at first).
-    const stack = await startStack({ env: { QB_RATE_LIMIT: '25', QB_RATE_LIMIT_MAX_WAIT_MS: '10000' }, emulator: { rateLimitPerSecond: 25 }, prewarm: true });
+    const stack = await startStack({
+      env: { QB_RATE_LIMIT: '25', QB_RATE_LIMIT_MAX_WAIT_MS: '10000', QB_COALESCE_WINDOW_MS: '0' },
+      emulator: { rateLimitPerSecond: 25 },
+      prewarm: true,
+    });
     try {
       await new Promise<void>((resolve) => (stack.gateway.readiness.state().ready ? resolve() : stack.gateway.readiness.onChange(() => resolve())));
       const id = stack.idOf('alice');
@@ -180,7 +185,7 @@ describe('the gateway rate limit (QB_RATE_LIMIT)', () => {
   }, 20_000);
 
   it('makes a burst wait its turn when the wait allowed covers it', async () => {
-    const stack = await startStack({ env: { QB_RATE_LIMIT: '20', QB_RATE_LIMIT_MAX_WAIT_MS: '5000' } });
+    const stack = await startStack({ env: { QB_RATE_LIMIT: '20', QB_RATE_LIMIT_MAX_WAIT_MS: '5000', QB_COALESCE_WINDOW_MS: '0' } });
     try {
       const replies = await Promise.all(Array.from({ length: 30 }, () => stack.users.getUser({ id: stack.idOf('alice') })));
       expect(replies).toHaveLength(30);

@@ -44,6 +44,7 @@ describe('configuration from the environment', () => {
         },
       },
       metricsPort: 9464,
+      coalesceWindowMs: 2,
       reuseUserSessions: false,
       shutdownGraceMs: 10_000,
       logLevel: 'info',
