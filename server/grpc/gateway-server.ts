@@ -5,6 +5,7 @@ import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-me
 import { startMetricsServer } from '../metrics/metrics-server';
 import { createReadiness, type Readiness } from '../readiness';
 import type { OwnerAction, ServiceDeps } from '../services/service-deps';
+import { createReadSharing } from '../services/shared-reads';
 import { createUserBatcher } from '../services/user-batcher';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
@@ -53,9 +54,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       "QB_API_KEY is set but GATEWAY_POLICY_FILE is not: no caller holds owner powers, so CreateUserToken, and UpdateUser and DeleteUser without the user's token, are refused (PERMISSION_DENIED OWNER_POWERS_NOT_GRANTED)",
     );
   }
-  const audit = (action: OwnerAction) => logger.info({ audit: 'owner_powers', ...action }, 'owner powers used');
-  const deps: ServiceDeps = { upstream, userSessions, audit, lookups: { batch: metrics.lookupBatch } };
-  if (config.coalesceWindowMs > 0) deps.batcher = createUserBatcher(deps, config.coalesceWindowMs);
+  const deps = serviceDeps(config, upstream, userSessions, metrics, logger);
   const server = createGrpcServer({
     deps,
     readiness,
@@ -108,4 +107,21 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       return stopping;
     },
   };
+}
+
+/** What the services share: the upstream, the caches, the audit log and, unless turned off, coalescing. */
+function serviceDeps(
+  config: GatewayConfig,
+  upstream: Upstream,
+  userSessions: UserSessionCache | undefined,
+  metrics: GatewayMetrics,
+  logger: Logger,
+): ServiceDeps {
+  const audit = (action: OwnerAction) => logger.info({ audit: 'owner_powers', ...action }, 'owner powers used');
+  const deps: ServiceDeps = { upstream, userSessions, audit, lookups: { batch: metrics.lookupBatch } };
+  if (config.coalesceWindowMs > 0) {
+    deps.batcher = createUserBatcher(deps, config.coalesceWindowMs);
+    deps.shareRead = createReadSharing(metrics.sharedRead);
+  }
+  return deps;
 }

@@ -13,6 +13,8 @@ export interface GatewayMetrics {
   callerCall(caller: string, method: string, code: string): void;
   /** Records a coalesced lookup request: the distinct ids it asked for and the lookups it served. */
   lookupBatch(ids: number, lookups: number): void;
+  /** Records a read that joined an identical one in flight. */
+  sharedRead(): void;
   /** Reports how many entries each token cache holds, read at scrape time. */
   trackCacheSize(cache: 'application' | 'user', size: () => number): void;
 }
@@ -63,7 +65,7 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
   });
   const saved = new Counter({
     name: 'qb_upstream_requests_saved_total',
-    help: 'Upstream requests coalescing saved: lookups served by a batch beyond the one request it took.',
+    help: 'Upstream requests coalescing saved: lookups served by a batch beyond the one request it took, and reads that joined an identical one in flight.',
     registers: [own],
   });
   saved.inc(0);
@@ -157,6 +159,7 @@ export function createGatewayMetrics(): GatewayMetrics {
       m.batchIds.observe(ids);
       m.saved.inc(lookups - 1);
     },
+    sharedRead: () => m.saved.inc(),
     trackCacheSize(cache, size) {
       cacheSizes.set(cache, size);
     },

@@ -1,6 +1,7 @@
 import { rethrowMapped } from '../errors/upstream-error-mapping';
 import type { Credential } from '../upstream/credential';
-import type { UpstreamResponse } from '../upstream/interceptor';
+import { withQuery } from '../upstream/form-encoding';
+import type { CallScope, UpstreamResponse } from '../upstream/interceptor';
 import type { UpstreamCall } from '../upstream/route';
 import { UpstreamError } from '../upstream/upstream-error';
 import type { ScopeContext } from './call-context';
@@ -16,7 +17,8 @@ export interface CallOptions {
 /**
  * Sends one upstream request for a handler and maps a failure to the
  * contract's errors. A token the upstream no longer knows (401) is dropped
- * from the user-session cache so it is never handed out again.
+ * from the user-session cache so it is never handed out again. An identical
+ * read already in flight is joined, not repeated (`deps.shareRead`).
  */
 export async function callUpstream(
   deps: ServiceDeps,
@@ -39,11 +41,19 @@ export async function callUpstream(
   context: ScopeContext,
   options: CallOptions = {},
 ): Promise<UpstreamResponse | undefined> {
+  const send = (scope: CallScope) => deps.upstream.send(call, credential, scope);
   try {
-    return await deps.upstream.send(call, credential, context.scope);
+    const { shareRead } = deps;
+    return await (shareRead && call.method === 'GET' && !call.late ? shareRead(readKey(call, credential), context.scope, send) : send(context.scope));
   } catch (e) {
     if (options.notFoundIsEmpty && e instanceof UpstreamError && e.kind === 'not_found') return undefined;
     if (e instanceof UpstreamError && e.status === 401 && credential.kind === 'token') deps.userSessions?.dropToken(credential.token);
     rethrowMapped(e, { credential: credential.kind, fields: options.fields, upstream: deps.upstream.flavour.title });
   }
+}
+
+/** What makes two reads identical: the request and the credential it carries. */
+function readKey(call: UpstreamCall, credential: Credential): string {
+  const who = credential.kind === 'token' ? `token:${credential.token}` : credential.kind;
+  return `${who} ${withQuery(call.path, call.query)}`;
 }

@@ -3,6 +3,7 @@ import type { UserSessionCache } from '../sessions/user-session-cache';
 import type { Credential } from '../upstream/credential';
 import type { CallScope } from '../upstream/interceptor';
 import type { Upstream } from '../upstream/upstream';
+import type { ShareRead } from './shared-reads';
 import type { Rpc } from './token-policy';
 
 /** What the service handlers share. */
@@ -14,6 +15,8 @@ export interface ServiceDeps {
   audit?: (action: OwnerAction) => void;
   /** Coalesces lookups by id (QB_COALESCE_WINDOW_MS); absent: each lookup is its own request. */
   batcher?: UserBatcher;
+  /** Shares identical reads in flight; absent: each read is its own request. */
+  shareRead?: ShareRead;
   /** Told of each coalesced batch: the distinct ids it asked for and the lookups it served. */
   lookups?: { batch(ids: number, lookups: number): void };
 }

@@ -54,6 +54,21 @@ describe.each(upstreams)('coalescing in front of %s', (upstream) => {
     expect(b.user?.id).toBe(ids[1]);
   });
 
+  it('identical reads in flight share one request; one caller leaving does not abandon it for the others', async () => {
+    const route = upstream === 'connectycube' ? 'GET /users/v2' : 'GET /users/by_login.json';
+    stack.emulator.state.setFaults({ latencyMs: 150, match: upstream === 'connectycube' ? '^GET /users/v2' : 'by_login' });
+    try {
+      const before = stack.emulator.state.count(route);
+      const find = (deadline?: Date) => stack.users.findUser({ key: { $case: 'login', value: 'user7' } }, deadline ? { deadline } : {});
+      const [leaver, ...stayers] = await Promise.allSettled([find(new Date(Date.now() + 50)), ...Array.from({ length: 9 }, () => find())]);
+      expect(leaver).toMatchObject({ status: 'rejected', reason: { code: Status.DEADLINE_EXCEEDED } });
+      expect(stayers.every((r) => r.status === 'fulfilled' && r.value.user?.login === 'user7')).toBe(true);
+      expect(stack.emulator.state.count(route) - before).toBe(1);
+    } finally {
+      stack.emulator.state.setFaults({ latencyMs: 0, match: '' });
+    }
+  });
+
   it('never shares a request between different credentials', async () => {
     const token = (await stack.sessions.createSession(loginRequest('alice', 'alicePass1!'))).session!.token;
     const before = reads();
