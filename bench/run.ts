@@ -20,6 +20,7 @@ import { grpcFloorScenario } from './scenarios/grpc-floor';
 import { httpFloorScenario } from './scenarios/http-floor';
 import { memoryScenario } from './scenarios/memory';
 import { officialSdkScenario } from './scenarios/official-sdk';
+import { planLimitedScenario } from './scenarios/plan-limited';
 
 const scenarios: Scenario[] = [
   getUserScenario,
@@ -30,6 +31,7 @@ const scenarios: Scenario[] = [
   createSessionScenario,
   coldStormScenario,
   memoryScenario,
+  planLimitedScenario,
 ];
 
 function settingsFromArgs(): BenchSettings {

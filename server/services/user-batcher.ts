@@ -32,8 +32,10 @@ interface Batch {
 }
 
 /**
- * Read coalescing. Lookups by id that use the same credential within
- * `windowMs` join one batch; when it goes, it is one `GET` of every id asked
+ * Read coalescing. Lookups by id that use the same credential join one
+ * batch: those of the same event-loop turn, and, while a request for that
+ * credential is out, those within `windowMs`, so that an idle gateway adds no
+ * wait. When the batch goes, it is one `GET` of every id asked
  * (QuickBlox `filter[]=number id in …`, ConnectyCube `id[in][]`), or the plain
  * single lookup for one id. The batch is built only when the rate limit lets
  * it go (`UpstreamCall.late`), so under a limit the batch grows while it
@@ -43,6 +45,8 @@ interface Batch {
  */
 export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatcher {
   const open = new Map<string, Batch>();
+  /** Batches sent and not yet answered, by credential key. */
+  const sending = new Map<string, number>();
   const reads = userReadsFor[deps.upstream.flavour.name];
 
   function seal(batch: Batch): UserRead {
@@ -58,6 +62,17 @@ export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatc
   }
 
   async function send(batch: Batch): Promise<void> {
+    sending.set(batch.key, (sending.get(batch.key) ?? 0) + 1);
+    try {
+      await answer(batch);
+    } finally {
+      const left = (sending.get(batch.key) ?? 1) - 1;
+      if (left > 0) sending.set(batch.key, left);
+      else sending.delete(batch.key);
+    }
+  }
+
+  async function answer(batch: Batch): Promise<void> {
     const scope: CallScope = { upstreamRequests: 0, signal: batch.abort.signal };
     const placeholder = reads.byIds(['0']).call;
     try {
@@ -84,7 +99,9 @@ export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatc
     if (!batch || (batch.waiters.size >= maxBatch && !batch.waiters.has(String(id)))) {
       const fresh: Batch = { key, credential, waiters: new Map(), abort: new AbortController(), gone: 0 };
       open.set(key, fresh);
-      setTimeout(() => void send(fresh), windowMs);
+      // Alone, a lookup goes at once (with whatever arrived in the same turn); while another request for the key is out, it waits the window for company.
+      if (sending.has(key)) setTimeout(() => void send(fresh), windowMs);
+      else setImmediate(() => void send(fresh));
       batch = fresh;
     }
     const joined = batch;
