@@ -1,7 +1,7 @@
 // Which way imports may run (npm run lint:deps, and so CI). Each rule says why.
 // Layers of server/, top to bottom; a folder may import its own layer and any below it:
 //   cli → grpc, health, metrics → callers → services → sessions, mapping, errors, validation
-//       → upstream → tracing, readiness, logging → config
+//       → upstream → tracing, readiness, logging, store → config
 const layers = [
   ['cli'],
   ['grpc', 'health', 'metrics'],
@@ -9,7 +9,7 @@ const layers = [
   ['services'],
   ['sessions', 'mapping', 'errors', 'validation'],
   ['upstream'],
-  ['tracing', 'readiness\\.ts', 'logging'],
+  ['tracing', 'readiness\\.ts', 'logging', 'store'],
   ['config'],
 ];
 const folder = (names) => `^server/(${names.join('|')})`;

@@ -111,6 +111,14 @@ export const variables = {
     schema: integer(0, 1000),
   },
   QB_REUSE_USER_SESSIONS: { description: 'true: identical CreateSession calls of one caller share a live session', default: 'false', schema: boolean },
+  REDIS_URL: {
+    description: 'Redis the replicas share the upstream budget through: redis://host:6379 or rediss:// (unset: each replica on its own)',
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), 'must be a redis:// or rediss:// URL')
+      .optional(),
+  },
   GATEWAY_POLICY_FILE: {
     description: 'YAML or JSON caller policy: who may call, which methods, owner powers, quotas (unset: all anonymous, no owner powers)',
     schema: path,
@@ -223,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     reuseUserSessions: v.QB_REUSE_USER_SESSIONS,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     logLevel: v.LOG_LEVEL,
+    redisUrl: v.REDIS_URL,
     policy: policy && !('problems' in policy) ? policy : undefined,
   };
 }

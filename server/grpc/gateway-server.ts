@@ -8,6 +8,7 @@ import type { OwnerAction, ServiceDeps } from '../services/service-deps';
 import { createReadSharing } from '../services/shared-reads';
 import { createUserBatcher } from '../services/user-batcher';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
+import { connectSharedStore, type SharedStore } from '../store/shared-store';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
 import { createUpstream, type Upstream } from '../upstream/upstream';
 import { createGrpcServer } from './grpc-server';
@@ -44,7 +45,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     else logger.warn({ reason: state.reason, detail: state.detail }, 'not ready');
   });
   const metrics = createGatewayMetrics();
-  const upstream = createUpstream({ config: config.upstream, readiness, now: options.now, observer: metrics.observer });
+  const store = await sharedStore(config, logger, metrics);
+  const upstream = createUpstream({ config: config.upstream, readiness, now: options.now, observer: metrics.observer, store });
   const userSessions = config.reuseUserSessions ? createUserSessionCache({ now: options.now, observe: metrics.userSessionLookup }) : undefined;
   metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
   if (userSessions) metrics.trackCacheSize('user', () => userSessions.size);
@@ -100,7 +102,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           await server.shutdown();
         } finally {
           clearTimeout(force);
-          await Promise.all([upstream.close(), operator.close()]);
+          await Promise.all([upstream.close(), operator.close(), store?.close()]);
         }
         logger.info('shut down');
       })();
@@ -124,4 +126,17 @@ function serviceDeps(
     deps.shareRead = createReadSharing(metrics.sharedRead);
   }
   return deps;
+}
+
+/** The Redis of REDIS_URL, if set: a replica that starts while it is reachable shares from its first request; one that cannot reach it starts on its own. */
+async function sharedStore(config: GatewayConfig, logger: Logger, metrics: GatewayMetrics): Promise<SharedStore | undefined> {
+  if (!config.redisUrl) return undefined;
+  const store = connectSharedStore({
+    url: config.redisUrl,
+    account: `${config.upstream.name}:${config.upstream.applicationId}`,
+    logger,
+    onChange: metrics.sharedStoreUp,
+  });
+  await store.ready(2000);
+  return store;
 }

@@ -15,6 +15,8 @@ export interface GatewayMetrics {
   lookupBatch(ids: number, lookups: number): void;
   /** Records a read that joined an identical one in flight. */
   sharedRead(): void;
+  /** Records whether the shared store (Redis) can be used. */
+  sharedStoreUp(up: boolean): void;
   /** Reports how many entries each token cache holds, read at scrape time. */
   trackCacheSize(cache: 'application' | 'user', size: () => number): void;
 }
@@ -69,13 +71,18 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
     registers: [own],
   });
   saved.inc(0);
+  const storeUp = new Gauge({
+    name: 'qb_shared_store_up',
+    help: 'Whether the shared store (REDIS_URL) can be used: 1 yes; 0 when it cannot (the replica then serves from its own state) or no REDIS_URL is set.',
+    registers: [own],
+  });
   const callerCalls = new Counter({
     name: 'qb_caller_calls_total',
     help: "Calls of the gateway's methods by caller (a name from GATEWAY_POLICY_FILE, or anonymous), method and gRPC status.",
     labelNames: ['caller', 'method', 'code'],
     registers: [own],
   });
-  return { requests, duration, sessions, tokenCache, callerCalls, batchIds, saved, ...defineResilienceMetrics(own) };
+  return { requests, duration, sessions, tokenCache, callerCalls, batchIds, saved, storeUp, ...defineResilienceMetrics(own) };
 }
 
 /** How the gateway shields the upstream and itself: retries, the retry budget, the breaker, the rate limit, the clock. */
@@ -160,6 +167,7 @@ export function createGatewayMetrics(): GatewayMetrics {
       m.saved.inc(lookups - 1);
     },
     sharedRead: () => m.saved.inc(),
+    sharedStoreUp: (up) => m.storeUp.set(up ? 1 : 0),
     trackCacheSize(cache, size) {
       cacheSizes.set(cache, size);
     },

@@ -6,6 +6,8 @@ export interface RateLimiterOptions {
   /** A request that would wait longer than this is refused at once. */
   maxWaitMs: number;
   now?: () => number;
+  /** Start as if the window had filled at this time (a replica taking over from the shared budget: what the others just spent is unknown). */
+  fullAt?: number;
   /** How a wait is spent (tests: not at all). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -39,9 +41,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const wait = options.sleep ?? sleep;
   const size = Math.max(1, Math.floor(options.perSecond));
   // The last `size` reserved start times, oldest at `head`.
-  const slots = new Array<number>(size).fill(Number.NEGATIVE_INFINITY);
+  const slots = new Array<number>(size).fill(options.fullAt ?? Number.NEGATIVE_INFINITY);
   let head = 0;
-  let last = Number.NEGATIVE_INFINITY;
+  let last = options.fullAt ?? Number.NEGATIVE_INFINITY;
   return async function acquire(signal?: AbortSignal): Promise<RateDecision> {
     const t = now();
     const start = Math.max(t, last, (slots[head] ?? Number.NEGATIVE_INFINITY) + rateWindowMs);

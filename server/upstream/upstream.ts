@@ -1,7 +1,9 @@
 import type { UpstreamConfig } from '../config/gateway-config';
 import type { Readiness } from '../readiness';
+import type { SharedStore } from '../store/shared-store';
 import { tracingStarted } from '../tracing/tracing';
 import { type AppSessionCache, createAppSessionCache } from './app-session';
+import { sleep } from './backoff';
 import type { Credential } from './credential';
 import type { Flavour } from './flavour';
 import { flavours } from './flavours';
@@ -10,9 +12,10 @@ import { createHttpClient } from './http-client';
 import type { CallScope, UpstreamResponse } from './interceptor';
 import { createNonceSource } from './nonce-source';
 import { createPipeline } from './pipeline';
-import { createRateLimiter } from './rate-limiter';
+import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import type { RouteTable, UpstreamCall } from './route';
 import { createSessionSigner } from './session-signer';
+import { sharedRateLimiter } from './shared-budget';
 import { createUpstreamClock, type UpstreamClock } from './upstream-clock';
 import { UpstreamError } from './upstream-error';
 import { noObserver, type UpstreamObserver } from './upstream-observer';
@@ -34,6 +37,8 @@ export interface Upstream {
 
 export interface UpstreamOptions {
   config: UpstreamConfig;
+  /** Shared by the replicas: the budget then holds across all of them. */
+  store?: SharedStore;
   readiness?: Readiness;
   /** Local clock (tests). */
   now?: () => number;
@@ -44,6 +49,12 @@ export interface UpstreamOptions {
 const assumedSessionLifetimeMs = 2 * 60 * 60_000 - 60_000;
 
 /** The REST API as the gateway uses it: the parts the pipeline needs, built once, and the pipeline over them. */
+/** The account's budget: shared through the store when there is one, else this replica's own. */
+function budget(limit: NonNullable<UpstreamConfig['rateLimit']>, store: SharedStore | undefined, now: () => number): RateLimiter {
+  if (!store) return createRateLimiter({ ...limit, now });
+  return sharedRateLimiter(store, { ...limit, sleep }, (perSecond, fullAt) => createRateLimiter({ ...limit, perSecond, fullAt, now }));
+}
+
 export function createUpstream(options: UpstreamOptions): Upstream {
   const { config } = options;
   const now = options.now ?? Date.now;
@@ -83,7 +94,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     applicationSession,
     signSession: signer,
     clock,
-    acquire: config.rateLimit && createRateLimiter({ ...config.rateLimit, now }),
+    acquire: config.rateLimit && budget(config.rateLimit, options.store, now),
     breaker: config.breaker,
     observer,
     readiness: options.readiness,

@@ -60,6 +60,8 @@ export function routeOf(upstream: UpstreamName, quickbloxRoute: string): string 
 }
 
 export interface StackOptions {
+  /** An emulator to use rather than start (another replica's); it is left running on close. */
+  sharedEmulator?: Emulator;
   /** Which upstream the emulator plays and the gateway fronts (default quickblox). */
   upstream?: UpstreamName;
   emulator?: Partial<EmulatorConfig>;
@@ -103,16 +105,18 @@ function makeClients(channel: Channel, authorization: string | undefined) {
 /** The emulator and a gateway in front of it, both on loopback ports picked by the system, plus clients. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const cube = options.upstream === 'connectycube';
-  const emulator = await startEmulator({
-    flavour: options.upstream ?? 'quickblox',
-    applications: [structuredClone(app)],
-    host: '127.0.0.1',
-    port: 0,
-    ...(options.https ? { httpsPort: 0 } : {}),
-    // Every request the gateway sends must be well-formed: the emulator refuses and records any that is not.
-    strictRequests: true,
-    ...options.emulator,
-  });
+  const emulator =
+    options.sharedEmulator ??
+    (await startEmulator({
+      flavour: options.upstream ?? 'quickblox',
+      applications: [structuredClone(app)],
+      host: '127.0.0.1',
+      port: 0,
+      ...(options.https ? { httpsPort: 0 } : {}),
+      // Every request the gateway sends must be well-formed: the emulator refuses and records any that is not.
+      strictRequests: true,
+      ...options.emulator,
+    }));
   let tls: NodeJS.ProcessEnv = {};
   if (options.https) {
     const caFile = join(mkdtempSync(join(tmpdir(), 'qb-gateway-ca-')), 'emulator.pem');
@@ -153,6 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       channel.close();
       await gateway.shutdown(0);
+      if (options.sharedEmulator) return;
       await emulator.close();
       if (emulator.state.malformed.length) throw new Error(`the gateway sent malformed requests: ${JSON.stringify(emulator.state.malformed)}`);
     },
