@@ -46,7 +46,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   const metrics = createGatewayMetrics();
   const store = await sharedStore(config, logger, metrics);
-  const upstream = createUpstream({ config: config.upstream, readiness, now: options.now, observer: metrics.observer, store });
+  const nonceTag = await store?.nonceTag();
+  const upstream = createUpstream({ config: config.upstream, readiness, now: options.now, observer: metrics.observer, store, nonceTag });
   const userSessions = config.reuseUserSessions ? createUserSessionCache({ now: options.now, observe: metrics.userSessionLookup }) : undefined;
   metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
   if (userSessions) metrics.trackCacheSize('user', () => userSessions.size);

@@ -12,6 +12,12 @@ export interface SharedStore {
   up(): boolean;
   /** Records that a command failed: the store is down until ioredis reconnects. */
   failed(error: unknown): void;
+  /**
+   * A nonce tag (0..2047) no other replica started since holds: a counter in
+   * Redis, so replicas collide only when one outlives 2,048 later starts;
+   * undefined while Redis cannot be used.
+   */
+  nonceTag(): Promise<number | undefined>;
   /** Resolves once Redis is usable, or after `timeoutMs`, whichever is first. */
   ready(timeoutMs: number): Promise<boolean>;
   /** The key prefix of this account, with a Redis Cluster hash tag, so that every key of one account lives on one shard. */
@@ -63,9 +69,18 @@ export function connectSharedStore(options: SharedStoreOptions): SharedStore {
     }, 500);
     probe.unref();
   };
+  const prefix = `qb:{${options.account}}:`;
   return {
     redis,
     up: () => usable && redis.status === 'ready',
+    async nonceTag() {
+      if (!usable) return undefined;
+      try {
+        return ((await redis.incr(`${prefix}nonce-tag`)) - 1) % 2048;
+      } catch {
+        return undefined;
+      }
+    },
     ready: (timeoutMs) =>
       usable
         ? Promise.resolve(true)
@@ -80,7 +95,7 @@ export function connectSharedStore(options: SharedStoreOptions): SharedStore {
       set(false, error);
       reprobe();
     },
-    prefix: `qb:{${options.account}}:`,
+    prefix,
     async close() {
       if (probe) clearTimeout(probe);
       redis.disconnect();

@@ -16,8 +16,8 @@ const memorySeconds = 2 * 3600 + 60;
  * stepped back) continues that second's counter instead of repeating it.
  * Past 2^20 session requests in one second, `next` moves on to the following
  * second rather than repeat. Replicas share a tag with probability about
- * n²/4096; the Redis store, when configured, hands out tags that cannot
- * collide.
+ * n²/4096; with REDIS_URL each takes the next tag of a counter in Redis
+ * (store/shared-store.ts `nonceTag`), so they differ.
  */
 export function createNonceSource(tag: number = randomInt(0, 1 << 11)) {
   if (!Number.isInteger(tag) || tag < 0 || tag >= 1 << 11) throw new RangeError(`nonce tag must be in [0, 2048), got ${tag}`);

@@ -39,6 +39,8 @@ export interface UpstreamOptions {
   config: UpstreamConfig;
   /** Shared by the replicas: the budget then holds across all of them. */
   store?: SharedStore;
+  /** This replica's nonce tag (from the store); unset: a random one. */
+  nonceTag?: number;
   readiness?: Readiness;
   /** Local clock (tests). */
   now?: () => number;
@@ -69,7 +71,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     authSecret: config.authSecret,
     algorithm: config.signatureAlgorithm,
     upstreamNow: clock.now,
-    nextNonce: createNonceSource(),
+    nextNonce: createNonceSource(options.nonceTag),
   });
   const createSession = (subject: Params, scope: CallScope) => send({ ...routes.createSession, form: subject }, { kind: 'signature' }, scope);
   const applicationSession = createAppSessionCache({

@@ -1,8 +1,23 @@
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../support/redis-server';
-import { type Stack, startStack } from './harness';
+import { loginRequest, type Stack, startStack } from './harness';
 
 /** Several gateway replicas in front of one emulator, sharing a real redis-server (REDIS_URL). */
 const withRedis = redisServerAvailable() ? describe : describe.skip;
+
+/** Three gateways on one emulator (its rate limit `emulatorLimit`, 0: none), each ready. */
+async function startReplicas(env: NodeJS.ProcessEnv, emulatorLimit: number): Promise<Stack[]> {
+  const first = await startStack({ env, emulator: { rateLimitPerSecond: emulatorLimit }, prewarm: true });
+  const replicas = [first, ...(await Promise.all([1, 2].map(() => startStack({ env, sharedEmulator: first.emulator, prewarm: true }))))];
+  for (const r of replicas) {
+    await new Promise<void>((resolve) => (r.gateway.readiness.state().ready ? resolve() : r.gateway.readiness.onChange(() => resolve())));
+  }
+  return replicas;
+}
+
+async function closeReplicas(replicas: Stack[]): Promise<void> {
+  for (const r of replicas.slice(1)) await r.close();
+  await replicas[0]?.close();
+}
 
 withRedis('replicas sharing Redis', () => {
   let redis: RedisServer;
@@ -13,17 +28,12 @@ withRedis('replicas sharing Redis', () => {
   });
   afterAll(() => redis.stop());
   beforeEach(async () => {
-    const env = { REDIS_URL: redis.url, QB_RATE_LIMIT: String(limit), QB_RATE_LIMIT_MAX_WAIT_MS: '10000', QB_COALESCE_WINDOW_MS: '0' };
-    const first = await startStack({ env, emulator: { rateLimitPerSecond: limit }, prewarm: true });
-    replicas = [first, ...(await Promise.all([1, 2].map(() => startStack({ env, sharedEmulator: first.emulator, prewarm: true }))))];
-    for (const r of replicas) {
-      await new Promise<void>((resolve) => (r.gateway.readiness.state().ready ? resolve() : r.gateway.readiness.onChange(() => resolve())));
-    }
-  });
-  afterEach(async () => {
-    for (const r of replicas.slice(1)) await r.close();
-    await replicas[0]?.close();
-  });
+    replicas = await startReplicas(
+      { REDIS_URL: redis.url, QB_RATE_LIMIT: String(limit), QB_RATE_LIMIT_MAX_WAIT_MS: '10000', QB_COALESCE_WINDOW_MS: '0' },
+      limit,
+    );
+  }, 20_000);
+  afterEach(() => closeReplicas(replicas));
   const state = () => replicas[0]!.emulator.state;
 
   it('keep to QB_RATE_LIMIT together: a burst of four times the limit over three replicas meets no upstream 429', async () => {
@@ -53,4 +63,30 @@ withRedis('replicas sharing Redis', () => {
     for (const r of replicas) while ((await metric(r)) !== '1') await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await calls(5)).filter((r) => r.status === 'rejected')).toEqual([]);
   }, 30_000);
+});
+
+withRedis('replicas sharing Redis for nonces', () => {
+  let redis: RedisServer;
+  let replicas: Stack[];
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    replicas = await startReplicas({ REDIS_URL: redis.url }, 0);
+  }, 20_000);
+  afterAll(async () => {
+    await closeReplicas(replicas);
+    await redis.stop();
+  });
+  const state = () => replicas[0]!.emulator.state;
+
+  it('draw nonces from distinct tags: 300 concurrent CreateSession calls over the replicas meet no nonce rejection', async () => {
+    const calls = replicas.flatMap((r) => Array.from({ length: 100 }, () => r.sessions.createSession(loginRequest('alice', 'alicePass1!'))));
+    const sessions = await Promise.all(calls);
+    expect(sessions).toHaveLength(300);
+    expect(state().count('POST /session.json', 422)).toBe(0);
+    // The tag is the nonce's top bits (server/upstream/nonce-source.ts): one per replica, the next three of Redis's counter.
+    const tags = [...new Set(sessions.map((s) => state().sessions.find(s.session!.token, state().now(), state().sessionTtlMs)!.nonce >> 20))].sort(
+      (a, b) => a - b,
+    );
+    expect(tags).toEqual([tags[0], tags[0]! + 1, tags[0]! + 2]);
+  }, 20_000);
 });
