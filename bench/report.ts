@@ -39,8 +39,24 @@ function ratios(bench: Bench) {
     rssBytesPerCachedSessionBeforeGc: figures.bytesPerSessionUnforced ?? Number.NaN,
     heapBytesPerCachedSession: figures.heapBytesPerSession ?? Number.NaN,
     planLimitedServedPerSecond: figures.planLimitedServed ?? 0,
+    sharingCpu: ratioOf(rows, '10. two replicas', '10. one gateway', (r) => r.serverCpuUs ?? Number.NaN),
+    sharingP50Ms: differenceOf(rows, '10. two replicas', '10. one gateway', (r) => r.p50),
   };
 }
+
+function pair(rows: Row[], a: string, b: string): [Row, Row] | undefined {
+  const x = rows.find((r) => r.scenario.startsWith(a));
+  const y = rows.find((r) => r.scenario.startsWith(b));
+  return x && y ? [x, y] : undefined;
+}
+const ratioOf = (rows: Row[], a: string, b: string, f: (r: Row) => number) => {
+  const p = pair(rows, a, b);
+  return p ? f(p[0]) / f(p[1]) : Number.NaN;
+};
+const differenceOf = (rows: Row[], a: string, b: string, f: (r: Row) => number) => {
+  const p = pair(rows, a, b);
+  return p ? f(p[0]) - f(p[1]) : Number.NaN;
+};
 
 type Ratios = ReturnType<typeof ratios>;
 
@@ -86,6 +102,8 @@ function targets(r: Ratios): string[][] {
       rss < 2048 ? 'met' : `**missed** by ${(rss / 2048).toFixed(2)}×`,
     ],
     ['heap per cached user session, the cache alone (bytes)', '', String(r.heapBytesPerCachedSession), '—', ''],
+    ['gateway CPU per GetUser: two replicas sharing Redis ÷ one alone', fmt(r.sharingCpu, 2), '', '≤ 1.10', atMost(r.sharingCpu, 1.1)],
+    ['p50: two replicas sharing Redis − one alone (ms)', fmt(r.sharingP50Ms, 2), '', '≤ 0.5', atMost(r.sharingP50Ms, 0.5, 'ms')],
   ];
 }
 

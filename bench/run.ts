@@ -21,6 +21,7 @@ import { httpFloorScenario } from './scenarios/http-floor';
 import { memoryScenario } from './scenarios/memory';
 import { officialSdkScenario } from './scenarios/official-sdk';
 import { planLimitedScenario } from './scenarios/plan-limited';
+import { replicasScenario } from './scenarios/replicas';
 
 const scenarios: Scenario[] = [
   getUserScenario,
@@ -32,6 +33,7 @@ const scenarios: Scenario[] = [
   coldStormScenario,
   memoryScenario,
   planLimitedScenario,
+  replicasScenario,
 ];
 
 function settingsFromArgs(): BenchSettings {

@@ -1,0 +1,52 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createGatewayClient } from '../../clients/src';
+import { startGatewayProcess, waitReady } from '../lib/gateway-process';
+import { paced } from '../lib/paced';
+import { cpuSeconds, freePort, stop } from '../lib/processes';
+import { fromLoad } from '../lib/rows';
+import type { Scenario } from './bench';
+
+/**
+ * 10. What sharing through Redis costs: GetUser at the equal-load rate on one
+ * gateway alone, then spread over two replicas sharing a local redis-server
+ * (REDIS_URL), both with a budget (QB_RATE_LIMIT) far above the load so that
+ * every request takes its slot — from the Lua script with Redis, locally
+ * without. CPU per call is the sum over the gateway processes.
+ */
+export const replicasScenario: Scenario = {
+  name: '10. two replicas sharing Redis, against one alone',
+  async run(bench) {
+    const { emulator, settings, log } = bench;
+    if (spawnSync('redis-server', ['--version']).status !== 0) {
+      log('10. redis-server not installed (apt-get install redis-server): the scenario is left out');
+      return;
+    }
+    const port = await freePort();
+    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const seconds = settings.full ? 20 : 5;
+    const env = { QB_RATE_LIMIT: '100000', QB_COALESCE_WINDOW_MS: '0' };
+    try {
+      for (const [label, count, extra] of [
+        ['one gateway alone', 1, {}],
+        ['two replicas sharing Redis', 2, { REDIS_URL: `redis://127.0.0.1:${port}` }],
+      ] as const) {
+        const gateways = await Promise.all(Array.from({ length: count }, () => startGatewayProcess(emulator, { ...env, ...extra })));
+        await Promise.all(gateways.map((g) => waitReady(g.metricsUrl)));
+        const clients = gateways.map((g) => createGatewayClient({ address: g.target }));
+        let n = 0;
+        const call = () => (clients[n++ % clients.length] ?? clients[0]!).users.getUser({ id: BigInt(emulator.aliceId) });
+        await paced(call, { rate: settings.rate, concurrency: settings.concurrency, seconds: 1 });
+        log(`10. ${label} at ${settings.rate}/s`);
+        const before = gateways.map((g) => cpuSeconds(g.pid));
+        const load = await paced(call, { rate: settings.rate, concurrency: settings.concurrency, seconds });
+        const cpu = gateways.reduce((sum, g, i) => sum + cpuSeconds(g.pid) - (before[i] ?? 0), 0);
+        bench.rows.push(fromLoad(`10. ${label} at ${settings.rate}/s`, load, { serverCpuUs: (cpu * 1e6) / Math.max(1, load.requests) }));
+        for (const c of clients) c.close();
+        await Promise.all(gateways.map((g) => stop(g.child)));
+      }
+    } finally {
+      redis.kill('SIGTERM');
+    }
+  },
+};
