@@ -80,6 +80,8 @@ export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptio
   };
   // Tells the shared window this replica exists, traffic or not, so that a fallback knows its share.
   const heartbeat = () => {
+    // A closed store (the gateway shut down) ends the heartbeat with it.
+    if (store.redis.status === 'end') return clearInterval(beat);
     if (!store.up()) return;
     const now = Date.now();
     store.redis
@@ -95,8 +97,8 @@ export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptio
       })
       .catch(() => undefined);
   };
+  const beat = setInterval(heartbeat, 2000).unref();
   store.redis.on('ready', heartbeat);
-  setInterval(heartbeat, 2000).unref();
   return async (signal): Promise<RateDecision> => {
     if (!store.up()) return alone(signal);
     if (fallback) {
