@@ -29,7 +29,7 @@ export const replicasScenario: Scenario = {
     try {
       for (const [label, count, extra] of [
         ['one gateway alone', 1, {}],
-        ['two replicas sharing Redis', 2, { REDIS_URL: `redis://127.0.0.1:${port}` }],
+        ['two replicas sharing Redis', 2, { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_ENCRYPTION_KEY: 'bench-only-secret-of-32-characters' }],
       ] as const) {
         const gateways = await Promise.all(Array.from({ length: count }, () => startGatewayProcess(emulator, { ...env, ...extra })));
         await Promise.all(gateways.map((g) => waitReady(g.metricsUrl)));

@@ -14,8 +14,8 @@ export interface GatewayConfig {
   /** How long in-flight calls may run on after SIGTERM/SIGINT. */
   shutdownGraceMs: number;
   logLevel: LogLevel;
-  /** The Redis replicas share state through (`redis://` or `rediss://`); unset: each replica keeps its own. */
-  redisUrl?: string;
+  /** The Redis replicas share state through (`redis://` or `rediss://`) and the secret sealing what they keep there; unset: each replica keeps its own. */
+  store?: { url: string; secret: string };
   /** Who may call and what each caller may do; unset: everyone is anonymous without owner powers. */
   policy?: CallerPolicy;
 }

@@ -112,12 +112,17 @@ export const variables = {
   },
   QB_REUSE_USER_SESSIONS: { description: 'true: identical CreateSession calls of one caller share a live session', default: 'false', schema: boolean },
   REDIS_URL: {
-    description: 'Redis the replicas share the upstream budget through: redis://host:6379 or rediss:// (unset: each replica on its own)',
+    description:
+      'Redis the replicas share the application session, reused user sessions, the upstream budget and nonce tags through: redis://host:6379 or rediss:// (unset: each replica on its own)',
     schema: z
       .string()
       .trim()
       .refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), 'must be a redis:// or rediss:// URL')
       .optional(),
+  },
+  REDIS_ENCRYPTION_KEY: {
+    description: 'with REDIS_URL, required: a secret of 32 characters or more, the same on every replica, that seals the tokens kept in Redis (never logged)',
+    schema: z.string().trim().min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -base64 32`').optional(),
   },
   GATEWAY_POLICY_FILE: {
     description: 'YAML or JSON caller policy: who may call, which methods, owner powers, quotas (unset: all anonymous, no owner powers)',
@@ -207,6 +212,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (Boolean(v.GRPC_TLS_CERT_FILE) !== Boolean(v.GRPC_TLS_KEY_FILE))
     problems.push('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both or neither');
   if (v.GRPC_TLS_CLIENT_CA_FILE && !v.GRPC_TLS_CERT_FILE) problems.push('GRPC_TLS_CLIENT_CA_FILE needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE');
+  if (v.REDIS_URL && !v.REDIS_ENCRYPTION_KEY)
+    problems.push(
+      'REDIS_ENCRYPTION_KEY is required with REDIS_URL: the secret that seals the tokens the replicas keep in Redis (e.g. `openssl rand -base64 32`)',
+    );
   if (v.QB_UPSTREAM === 'connectycube' && v.QB_API_KEY)
     problems.push('QB_API_KEY does not apply to QB_UPSTREAM=connectycube: ConnectyCube has no server API key; unset it');
   const policy = v.GATEWAY_POLICY_FILE ? loadPolicy(v.GATEWAY_POLICY_FILE) : undefined;
@@ -231,7 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     reuseUserSessions: v.QB_REUSE_USER_SESSIONS,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     logLevel: v.LOG_LEVEL,
-    redisUrl: v.REDIS_URL,
+    store: v.REDIS_URL && v.REDIS_ENCRYPTION_KEY ? { url: v.REDIS_URL, secret: v.REDIS_ENCRYPTION_KEY } : undefined,
     policy: policy && !('problems' in policy) ? policy : undefined,
   };
 }

@@ -131,9 +131,9 @@ function serviceDeps(
 
 /** The Redis of REDIS_URL, if set: a replica that starts while it is reachable shares from its first request; one that cannot reach it starts on its own. */
 async function sharedStore(config: GatewayConfig, logger: Logger, metrics: GatewayMetrics): Promise<SharedStore | undefined> {
-  if (!config.redisUrl) return undefined;
+  if (!config.store) return undefined;
   const store = connectSharedStore({
-    url: config.redisUrl,
+    ...config.store,
     account: `${config.upstream.name}:${config.upstream.applicationId}`,
     logger,
     onChange: metrics.sharedStoreUp,

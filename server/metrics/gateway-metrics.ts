@@ -46,7 +46,7 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
   });
   const tokenCache = new Counter({
     name: 'qb_token_cache_events_total',
-    help: 'Token cache lookups and renewals, by cache (application, user) and event (hit, miss, renewal).',
+    help: 'Token cache lookups and renewals, by cache (application, user) and event (hit, miss, renewal; shared: taken from another replica through the shared store).',
     labelNames: ['cache', 'event'],
     registers: [own],
   });
@@ -76,13 +76,18 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
     help: 'Whether the shared store (REDIS_URL) can be used: 1 yes; 0 when it cannot (the replica then serves from its own state) or no REDIS_URL is set.',
     registers: [own],
   });
+  const replicas = new Gauge({
+    name: 'qb_shared_replicas',
+    help: 'Replicas sharing the budget through the shared store, as last counted there (each announces itself every 2 s); 0 without REDIS_URL.',
+    registers: [own],
+  });
   const callerCalls = new Counter({
     name: 'qb_caller_calls_total',
     help: "Calls of the gateway's methods by caller (a name from GATEWAY_POLICY_FILE, or anonymous), method and gRPC status.",
     labelNames: ['caller', 'method', 'code'],
     registers: [own],
   });
-  return { requests, duration, sessions, tokenCache, callerCalls, batchIds, saved, storeUp, ...defineResilienceMetrics(own) };
+  return { requests, duration, sessions, tokenCache, callerCalls, batchIds, saved, storeUp, replicas, ...defineResilienceMetrics(own) };
 }
 
 /** How the gateway shields the upstream and itself: retries, the retry budget, the breaker, the rate limit, the clock. */
@@ -159,6 +164,7 @@ export function createGatewayMetrics(): GatewayMetrics {
       rateLimitWait: (seconds) => rateLimitWaits.observe(seconds),
       rateLimitRejection: (source) => rateLimitRejections.inc({ source }),
       clockOffset: (ms) => clockOffset.set(ms / 1000),
+      replicasSeen: (count) => m.replicas.set(count),
     },
     userSessionLookup: (hit) => tokenCache.inc({ cache: 'user', event: hit ? 'hit' : 'miss' }),
     callerCall: (caller, method, code) => callerCalls.inc({ caller, method, code }),

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger';
+import { createSealer, type Sealer } from './sealing';
 
 /**
  * The Redis the replicas share (REDIS_URL), and whether it can be used right
@@ -22,6 +24,16 @@ export interface SharedStore {
   ready(timeoutMs: number): Promise<boolean>;
   /** The key prefix of this account, with a Redis Cluster hash tag, so that every key of one account lives on one shard. */
   readonly prefix: string;
+  /** Seals what is stored and hashes what names a key, under the configured secret. */
+  readonly sealer: Sealer;
+  /**
+   * Calls `onMessage` with each message published on `channel` (a second
+   * connection, made on first use, carries every subscription; ioredis
+   * subscribes again after a reconnect).
+   */
+  subscribe(channel: string, onMessage: (message: string) => void): void;
+  /** A Lua script, run atomically by EVALSHA (loaded on first use), its first `keys` arguments the keys it touches. */
+  script<R>(name: string, keys: number, lua: string): (...args: (string | number)[]) => Promise<R>;
   close(): Promise<void>;
 }
 
@@ -29,6 +41,8 @@ export interface SharedStoreOptions {
   url: string;
   /** Names the account: upstream and application id. */
   account: string;
+  /** REDIS_ENCRYPTION_KEY: what the sealer's keys derive from. */
+  secret: string;
   logger: Logger;
   /** Told of every change between usable and not. */
   onChange?: (up: boolean) => void;
@@ -70,6 +84,7 @@ export function connectSharedStore(options: SharedStoreOptions): SharedStore {
     probe.unref();
   };
   const prefix = `qb:{${options.account}}:`;
+  const subscriptions = createSubscriptions(redis);
   return {
     redis,
     up: () => usable && redis.status === 'ready',
@@ -96,9 +111,47 @@ export function connectSharedStore(options: SharedStoreOptions): SharedStore {
       reprobe();
     },
     prefix,
+    sealer: createSealer(options.secret),
+    subscribe: subscriptions.subscribe,
+    script: (name, keys, lua) => defineScript(redis, name, keys, lua),
     async close() {
       if (probe) clearTimeout(probe);
-      redis.disconnect();
+      await Promise.all([closeConnection(redis), subscriptions.close()]);
     },
   };
+}
+
+/** One connection, made on first use, that carries every subscription and hands each message to its channel's handler. */
+function createSubscriptions(redis: Redis): { subscribe: SharedStore['subscribe']; close(): Promise<void> } {
+  let subscriber: Redis | undefined;
+  const handlers = new Map<string, (message: string) => void>();
+  return {
+    subscribe(channel, onMessage) {
+      if (!subscriber) {
+        // Subscriptions wait for a connection rather than fail: nothing else is sent on this one. No ready
+        // check: it only subscribes, and one cut short by close() leaves ioredis a 2 s timer.
+        subscriber = redis.duplicate({ enableOfflineQueue: true, enableReadyCheck: false });
+        subscriber.on('error', () => {}); // the command connection reports the outage
+        subscriber.on('message', (from: string, message: string) => handlers.get(from)?.(message));
+      }
+      handlers.set(channel, onMessage);
+      subscriber.subscribe(channel).catch(() => {});
+    },
+    close: () => (subscriber ? closeConnection(subscriber) : Promise.resolve()),
+  };
+}
+
+function defineScript<R>(redis: Redis, name: string, keys: number, lua: string): (...args: (string | number)[]) => Promise<R> {
+  redis.defineCommand(name, { numberOfKeys: keys, lua });
+  const run = (redis as unknown as Record<string, ((...args: (string | number)[]) => Promise<R>) | undefined>)[name];
+  if (!run) throw new Error(`ioredis did not define the script ${name}`);
+  return run.bind(redis);
+}
+
+/** Resolves once the socket is gone, so that nothing of the store outlives the gateway. */
+async function closeConnection(connection: Redis): Promise<void> {
+  const ended = once(connection, 'end');
+  connection.disconnect();
+  // Between two attempts there is no socket: ioredis has ended already, or never says so.
+  if (connection.status !== 'end' && connection.status !== 'reconnecting') await ended;
 }

@@ -7,8 +7,11 @@ export interface ApplicationSession {
 }
 
 export interface AppSessionCacheOptions {
-  /** Creates a new application session upstream. */
-  create: () => Promise<ApplicationSession>;
+  /** Creates a new application session (upstream, or shared by another replica): one other than `replacing`, the token it renews. */
+  create: (replacing?: string) => Promise<ApplicationSession>;
+  /** Told of a later expiry recorded for a token, and of a token forgotten (the replicas' shared copy follows). */
+  extended?: (token: string, expiresAt: number) => void;
+  forgotten?: (token: string) => void;
   now?: () => number;
   /** Start a renewal this long before the tracked expiry. */
   renewBeforeMs?: number;
@@ -42,7 +45,7 @@ export function createAppSessionCache(options: AppSessionCacheOptions): AppSessi
 
   function refresh(): Promise<ApplicationSession> {
     pending ??= options
-      .create()
+      .create(current?.token)
       .then((session) => (current = session))
       .finally(() => {
         pending = undefined;
@@ -66,10 +69,13 @@ export function createAppSessionCache(options: AppSessionCacheOptions): AppSessi
       return (await abortable(refresh(), signal)).token;
     },
     extend(token, expiresAt) {
-      if (current?.token === token && expiresAt > current.expiresAt) current.expiresAt = expiresAt;
+      if (current?.token !== token || expiresAt <= current.expiresAt) return;
+      current.expiresAt = expiresAt;
+      options.extended?.(token, expiresAt);
     },
     invalidate(token) {
       if (current?.token === token) current = undefined;
+      options.forgotten?.(token);
     },
     peek: () => current,
   };

@@ -38,20 +38,12 @@ redis.call('PEXPIRE', key, window + wait + 1000)
 return {1, wait, replicas}
 `;
 
-type Reserve = (
-  key: string,
-  replicas: string,
-  limit: number,
-  window: number,
-  maxWait: number,
-  member: string,
-  replica: string,
-) => Promise<[number, number, number]>;
-
 export interface SharedBudgetOptions {
   perSecond: number;
   maxWaitMs: number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Told of each count of the replicas sharing the budget. */
+  onReplicas?: (count: number) => void;
 }
 
 /**
@@ -63,13 +55,16 @@ export interface SharedBudgetOptions {
  * the plan.
  */
 export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptions, local: (perSecond: number, fullAt: number) => RateLimiter): RateLimiter {
-  store.redis.defineCommand('qbReserve', { numberOfKeys: 2, lua: reserve });
-  const call = (store.redis as unknown as { qbReserve: Reserve }).qbReserve.bind(store.redis);
+  const call = store.script<[number, number, number]>('qbReserve', 2, reserve);
   const key = `${store.prefix}budget`;
   const replicasKey = `${store.prefix}replicas`;
   const replica = randomUUID();
   let n = 0;
   let replicas = 1;
+  const counted = (seen: number) => {
+    replicas = Math.max(1, seen);
+    options.onReplicas?.(replicas);
+  };
   // This replica's own limiter while Redis is down: its share, starting full, since what the others spent in the last window is unknown.
   let fallback: RateLimiter | undefined;
   let recoveredAt = 0;
@@ -78,27 +73,32 @@ export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptio
     recoveredAt = 0;
     return fallback(signal);
   };
-  // Tells the shared window this replica exists, traffic or not, so that a fallback knows its share.
-  const heartbeat = () => {
+  const joined = `${replicasKey}:joined`;
+  // Tells the shared window this replica exists, traffic or not, so that a fallback knows its share; on
+  // (re)connecting it says so, and the others count again at once rather than at their next beat.
+  const heartbeat = (announce: boolean) => {
     // A closed store (the gateway shut down) ends the heartbeat with it.
     if (store.redis.status === 'end') return clearInterval(beat);
     if (!store.up()) return;
     const now = Date.now();
-    store.redis
+    const step = store.redis
       .multi()
       .zadd(replicasKey, now, replica)
       .zremrangebyscore(replicasKey, '-inf', now - 5000)
       .pexpire(replicasKey, 10_000)
-      .zcard(replicasKey)
+      .zcard(replicasKey);
+    (announce ? step.publish(joined, replica) : step)
       .exec()
       .then((results) => {
         const seen = Number(results?.[3]?.[1]);
-        if (seen > 0) replicas = seen;
+        if (seen > 0) counted(seen);
       })
       .catch(() => undefined);
   };
-  const beat = setInterval(heartbeat, 2000).unref();
-  store.redis.on('ready', heartbeat);
+  const beat = setInterval(() => heartbeat(false), 2000).unref();
+  store.redis.on('ready', () => heartbeat(true));
+  store.subscribe(joined, (who) => who !== replica && heartbeat(false));
+  heartbeat(true); // the store may be connected already: 'ready' came before this limiter
   return async (signal): Promise<RateDecision> => {
     if (!store.up()) return alone(signal);
     if (fallback) {
@@ -117,7 +117,7 @@ export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptio
       return alone(signal);
     }
     const [granted, waitMs, seen] = answer;
-    replicas = Math.max(1, seen);
+    counted(seen);
     if (granted < 0) return { refusedForMs: waitMs };
     if (waitMs > 0) await options.sleep(waitMs, signal);
     return { waitedMs: Math.max(0, waitMs) };

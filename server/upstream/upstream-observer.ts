@@ -21,7 +21,7 @@ export interface UpstreamObserver {
   /** A session creation finished. */
   sessionCreated(kind: 'application' | 'user', ok: boolean): void;
   /** The application session was served from cache, had to be created, or was renewed ahead of expiry. */
-  applicationToken(event: 'hit' | 'miss' | 'renewal'): void;
+  applicationToken(event: 'hit' | 'miss' | 'renewal' | 'shared'): void;
   retry(kind: RetryKind): void;
   /** A retry the retry budget did not allow. */
   retryRefused(kind: RetryKind): void;
@@ -30,6 +30,8 @@ export interface UpstreamObserver {
   rateLimitWait(seconds: number): void;
   rateLimitRejection(source: 'gateway' | 'upstream'): void;
   clockOffset(ms: number): void;
+  /** How many replicas share the budget, as last counted in the shared store. */
+  replicasSeen(count: number): void;
 }
 
 export const noObserver: UpstreamObserver = {
@@ -42,4 +44,5 @@ export const noObserver: UpstreamObserver = {
   rateLimitWait() {},
   rateLimitRejection() {},
   clockOffset() {},
+  replicasSeen() {},
 };

@@ -2,7 +2,7 @@ import type { UpstreamConfig } from '../config/gateway-config';
 import type { Readiness } from '../readiness';
 import type { SharedStore } from '../store/shared-store';
 import { tracingStarted } from '../tracing/tracing';
-import { type AppSessionCache, createAppSessionCache } from './app-session';
+import { type ApplicationSession, type AppSessionCache, createAppSessionCache } from './app-session';
 import { sleep } from './backoff';
 import type { Credential } from './credential';
 import type { Flavour } from './flavour';
@@ -15,6 +15,7 @@ import { createPipeline } from './pipeline';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import type { RouteTable, UpstreamCall } from './route';
 import { createSessionSigner } from './session-signer';
+import { shareApplicationSession } from './shared-app-session';
 import { sharedRateLimiter } from './shared-budget';
 import { createUpstreamClock, type UpstreamClock } from './upstream-clock';
 import { UpstreamError } from './upstream-error';
@@ -50,13 +51,14 @@ export interface UpstreamOptions {
 /** A session's life when the upstream does not say (two hours, sliding), less a minute of margin. */
 const assumedSessionLifetimeMs = 2 * 60 * 60_000 - 60_000;
 
-/** The REST API as the gateway uses it: the parts the pipeline needs, built once, and the pipeline over them. */
 /** The account's budget: shared through the store when there is one, else this replica's own. */
-function budget(limit: NonNullable<UpstreamConfig['rateLimit']>, store: SharedStore | undefined, now: () => number): RateLimiter {
+function budget(limit: NonNullable<UpstreamConfig['rateLimit']>, store: SharedStore | undefined, now: () => number, observer: UpstreamObserver): RateLimiter {
   if (!store) return createRateLimiter({ ...limit, now });
-  return sharedRateLimiter(store, { ...limit, sleep }, (perSecond, fullAt) => createRateLimiter({ ...limit, perSecond, fullAt, now }));
+  const local = (perSecond: number, fullAt: number) => createRateLimiter({ ...limit, perSecond, fullAt, now });
+  return sharedRateLimiter(store, { ...limit, sleep, onReplicas: observer.replicasSeen }, local);
 }
 
+/** The REST API as the gateway uses it: the parts the pipeline needs, built once, and the pipeline over them. */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const { config } = options;
   const now = options.now ?? Date.now;
@@ -74,15 +76,28 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     nextNonce: createNonceSource(options.nonceTag),
   });
   const createSession = (subject: Params, scope: CallScope) => send({ ...routes.createSession, form: subject }, { kind: 'signature' }, scope);
+  async function createApplicationSession(): Promise<ApplicationSession> {
+    const res = await createSession([], { upstreamRequests: 0 });
+    const token = (res.body as { session?: { token?: unknown } } | undefined)?.session?.token;
+    if (typeof token !== 'string' || !token) throw new UpstreamError('status', routes.createSession.route, res.status, res.body);
+    return { token, expiresAt: res.expiresAt ?? now() + assumedSessionLifetimeMs };
+  }
+  const shared =
+    options.store &&
+    shareApplicationSession(options.store, {
+      create: createApplicationSession,
+      onShared() {
+        observer.applicationToken('shared');
+        // A session another replica created serves this one's calls as well as its own would: ready.
+        options.readiness?.upstreamAccepted();
+      },
+    });
   const applicationSession = createAppSessionCache({
     now,
     observe: (event) => observer.applicationToken(event),
-    async create() {
-      const res = await createSession([], { upstreamRequests: 0 });
-      const token = (res.body as { session?: { token?: unknown } } | undefined)?.session?.token;
-      if (typeof token !== 'string' || !token) throw new UpstreamError('status', routes.createSession.route, res.status, res.body);
-      return { token, expiresAt: res.expiresAt ?? now() + assumedSessionLifetimeMs };
-    },
+    create: shared?.create ?? createApplicationSession,
+    extended: shared?.extend,
+    forgotten: shared?.forget,
   });
   const pipeline = createPipeline({
     transport: http.send,
@@ -96,7 +111,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     applicationSession,
     signSession: signer,
     clock,
-    acquire: config.rateLimit && budget(config.rateLimit, options.store, now),
+    acquire: config.rateLimit && budget(config.rateLimit, options.store, now, observer),
     breaker: config.breaker,
     observer,
     readiness: options.readiness,

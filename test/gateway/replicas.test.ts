@@ -1,5 +1,6 @@
+import { Redis } from 'ioredis';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../support/redis-server';
-import { loginRequest, type Stack, startStack } from './harness';
+import { app, loginRequest, type Stack, startStack } from './harness';
 
 /** Several gateway replicas in front of one emulator, sharing a real redis-server (REDIS_URL). */
 const withRedis = redisServerAvailable() ? describe : describe.skip;
@@ -12,6 +13,15 @@ async function startReplicas(env: NodeJS.ProcessEnv, emulatorLimit: number): Pro
     await new Promise<void>((resolve) => (r.gateway.readiness.state().ready ? resolve() : r.gateway.readiness.onChange(() => resolve())));
   }
   return replicas;
+}
+
+/** Resolves once `name` on the replica's /metrics satisfies `holds` (polled: a gauge has no event to wait on). */
+async function metricReaches(r: Stack, name: string, holds: (value: number) => boolean): Promise<void> {
+  const read = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${r.gateway.metricsPort}/metrics`)).text();
+    return Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1]);
+  };
+  while (!holds(await read())) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 async function closeReplicas(replicas: Stack[]): Promise<void> {
@@ -29,7 +39,13 @@ withRedis('replicas sharing Redis', () => {
   afterAll(() => redis.stop());
   beforeEach(async () => {
     replicas = await startReplicas(
-      { REDIS_URL: redis.url, QB_RATE_LIMIT: String(limit), QB_RATE_LIMIT_MAX_WAIT_MS: '10000', QB_COALESCE_WINDOW_MS: '0' },
+      {
+        REDIS_URL: redis.url,
+        REDIS_ENCRYPTION_KEY: 'test-only-secret-of-32-characters-x',
+        QB_RATE_LIMIT: String(limit),
+        QB_RATE_LIMIT_MAX_WAIT_MS: '10000',
+        QB_COALESCE_WINDOW_MS: '0',
+      },
       limit,
     );
   }, 20_000);
@@ -50,17 +66,16 @@ withRedis('replicas sharing Redis', () => {
   it('serve every call while Redis is killed mid-load, and share again once it is back', async () => {
     const id = replicas[0]!.idOf('bob');
     const calls = (n: number) => Promise.allSettled(replicas.flatMap((r) => Array.from({ length: n }, () => r.users.getUser({ id }))));
+    // Each replica's share while Redis is gone is the limit over the replicas it counted: wait until each has counted all three.
+    for (const r of replicas) await metricReaches(r, 'qb_shared_replicas', (v) => v >= 3);
     const during = calls(10);
     await redis.kill();
     const after = await calls(10);
     expect([...(await during), ...after].filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(state().count('GET /users/{id}.json', 429)).toBe(0);
     await redis.restart();
-    const metric = async (r: Stack) => {
-      const text = await (await fetch(`http://127.0.0.1:${r.gateway.metricsPort}/metrics`)).text();
-      return /^qb_shared_store_up (\d)/m.exec(text)?.[1];
-    };
     // ioredis reconnects by itself: wait for every replica to say so.
-    for (const r of replicas) while ((await metric(r)) !== '1') await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const r of replicas) await metricReaches(r, 'qb_shared_store_up', (v) => v === 1);
     expect((await calls(5)).filter((r) => r.status === 'rejected')).toEqual([]);
   }, 30_000);
 });
@@ -70,7 +85,7 @@ withRedis('replicas sharing Redis for nonces', () => {
   let replicas: Stack[];
   beforeAll(async () => {
     redis = await startRedisServer();
-    replicas = await startReplicas({ REDIS_URL: redis.url }, 0);
+    replicas = await startReplicas({ REDIS_URL: redis.url, REDIS_ENCRYPTION_KEY: 'test-only-secret-of-32-characters-x' }, 0);
   }, 20_000);
   afterAll(async () => {
     await closeReplicas(replicas);
@@ -88,5 +103,63 @@ withRedis('replicas sharing Redis for nonces', () => {
       (a, b) => a - b,
     );
     expect(tags).toEqual([tags[0], tags[0]! + 1, tags[0]! + 2]);
+  }, 20_000);
+});
+
+withRedis('replicas sharing the application session', () => {
+  const key = 'test-only-secret-of-32-characters-x';
+  let redis: RedisServer;
+  let replicas: Stack[] = [];
+  beforeEach(async () => {
+    redis = await startRedisServer();
+  });
+  afterEach(async () => {
+    await closeReplicas(replicas);
+    replicas = [];
+    await redis.stop();
+  });
+  const created = () => replicas[0]!.emulator.state.count('POST /session.json', 201);
+
+  it('create it once for a cold storm of 1,000 calls over three replicas, and once again after the upstream dropped it', async () => {
+    const env = { REDIS_URL: redis.url, REDIS_ENCRYPTION_KEY: key, QB_COALESCE_WINDOW_MS: '0' };
+    const first = await startStack({ env, prewarm: false });
+    replicas = [first, ...(await Promise.all([1, 2].map(() => startStack({ env, sharedEmulator: first.emulator, prewarm: false }))))];
+    const ids = [first.idOf('alice'), first.idOf('bob')];
+    const storm = () => Promise.all(Array.from({ length: 1000 }, (_, i) => replicas[i % 3]!.users.getUser({ id: ids[i % 2]! })));
+    expect(await storm()).toHaveLength(1000);
+    expect(created()).toBe(1);
+    const tokens = new Set(replicas.map((r) => r.gateway.upstream.applicationSession.peek()?.token));
+    expect(tokens.size).toBe(1);
+
+    // Every replica now meets "Required session does not exist": one of them creates the next, the others take it.
+    first.emulator.state.sessions.expireAll();
+    expect(await storm()).toHaveLength(1000);
+    expect(created()).toBe(2);
+    expect(new Set(replicas.map((r) => r.gateway.upstream.applicationSession.peek()?.token)).size).toBe(1);
+
+    // What Redis holds names no token and no secret in the clear.
+    const raw = new Redis(redis.url);
+    try {
+      const keys = await raw.keys('qb:*');
+      const values = await Promise.all(keys.map(async (k) => ((await raw.type(k)) === 'string' ? String(await raw.get(k)) : '')));
+      const held = keys.join('\n') + values.join('\n');
+      expect(held).toContain('app-session');
+      for (const secret of [...tokens, replicas[0]!.gateway.upstream.applicationSession.peek()!.token, key, app.authSecret]) expect(held).not.toContain(secret);
+    } finally {
+      raw.disconnect();
+    }
+    expect(replicas.flatMap((r) => r.logs).join('')).not.toContain(key);
+  }, 30_000);
+
+  it('create it once when three replicas start together and each makes itself ready', async () => {
+    const env = { REDIS_URL: redis.url, REDIS_ENCRYPTION_KEY: key };
+    const first = await startStack({ env, prewarm: false });
+    replicas = [first, ...(await Promise.all([1, 2, 3].map(() => startStack({ env, sharedEmulator: first.emulator, prewarm: true }))))];
+    for (const r of replicas.slice(1)) {
+      await new Promise<void>((resolve) => (r.gateway.readiness.state().ready ? resolve() : r.gateway.readiness.onChange(() => resolve())));
+    }
+    expect(created()).toBe(1);
+    const text = await (await fetch(`http://127.0.0.1:${replicas[1]!.gateway.metricsPort}/metrics`)).text();
+    expect(text).toMatch(/^qb_token_cache_events_total\{cache="application",event="(shared|miss)"\} [1-9]/m);
   }, 20_000);
 });

@@ -143,6 +143,19 @@ describe('configuration from the environment', () => {
     expect(config.grpc.tls!.cert).toContain('needs the gRPC TLS certificate');
   });
 
+  it('needs REDIS_ENCRYPTION_KEY with REDIS_URL, of 32 characters at least, and keeps both as the store', () => {
+    expect(problems({ ...minimal, REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([expect.stringMatching(/^REDIS_ENCRYPTION_KEY is required with REDIS_URL/)]);
+    expect(problems({ ...minimal, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_ENCRYPTION_KEY: 'short' })).toEqual([
+      expect.stringMatching(/^REDIS_ENCRYPTION_KEY must be at least 32 characters/),
+    ]);
+    const secret = 'a-secret-of-thirty-two-characters-or-more';
+    expect(loadConfig({ ...minimal, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_ENCRYPTION_KEY: secret }).store).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      secret,
+    });
+    expect(loadConfig(minimal).store).toBeUndefined();
+  });
+
   it('documents every variable once, with the same default, in --help and in the README', () => {
     const help = usage('npm start', 'summary');
     const whole = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
