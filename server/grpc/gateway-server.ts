@@ -7,6 +7,7 @@ import { createReadiness, type Readiness } from '../readiness';
 import type { OwnerAction, ServiceDeps } from '../services/service-deps';
 import { createReadSharing } from '../services/shared-reads';
 import { createUserBatcher } from '../services/user-batcher';
+import { shareUserSessions } from '../sessions/shared-user-sessions';
 import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
 import { connectSharedStore, type SharedStore } from '../store/shared-store';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
@@ -48,7 +49,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const store = await sharedStore(config, logger, metrics);
   const nonceTag = await store?.nonceTag();
   const upstream = createUpstream({ config: config.upstream, readiness, now: options.now, observer: metrics.observer, store, nonceTag });
-  const userSessions = config.reuseUserSessions ? createUserSessionCache({ now: options.now, observe: metrics.userSessionLookup }) : undefined;
+  const userSessions = config.reuseUserSessions ? reusedUserSessions(store, metrics, options.now) : undefined;
   metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
   if (userSessions) metrics.trackCacheSize('user', () => userSessions.size);
 
@@ -127,6 +128,12 @@ function serviceDeps(
     deps.shareRead = createReadSharing(metrics.sharedRead);
   }
   return deps;
+}
+
+/** The user-session reuse cache (QB_REUSE_USER_SESSIONS): shared by the replicas when there is a store. */
+function reusedUserSessions(store: SharedStore | undefined, metrics: GatewayMetrics, now: (() => number) | undefined): UserSessionCache {
+  const local = createUserSessionCache({ now, observe: metrics.userSessionLookup, hash: store?.sealer.hash });
+  return store ? shareUserSessions(local, store, { now, onShared: metrics.userSessionShared }) : local;
 }
 
 /** The Redis of REDIS_URL, if set: a replica that starts while it is reachable shares from its first request; one that cannot reach it starts on its own. */

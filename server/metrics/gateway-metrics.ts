@@ -9,6 +9,8 @@ export interface GatewayMetrics {
   observer: UpstreamObserver;
   /** Counts user-session cache lookups. */
   userSessionLookup(hit: boolean): void;
+  /** Counts a user session taken from another replica through the shared store. */
+  userSessionShared(): void;
   /** Counts a call of a gateway method by caller (a name from the caller policy, or `anonymous`) and status. */
   callerCall(caller: string, method: string, code: string): void;
   /** Records a coalesced lookup request: the distinct ids it asked for and the lookups it served. */
@@ -167,6 +169,7 @@ export function createGatewayMetrics(): GatewayMetrics {
       replicasSeen: (count) => m.replicas.set(count),
     },
     userSessionLookup: (hit) => tokenCache.inc({ cache: 'user', event: hit ? 'hit' : 'miss' }),
+    userSessionShared: () => tokenCache.inc({ cache: 'user', event: 'shared' }),
     callerCall: (caller, method, code) => callerCalls.inc({ caller, method, code }),
     lookupBatch(ids, lookups) {
       m.batchIds.observe(ids);

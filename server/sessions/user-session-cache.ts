@@ -8,8 +8,8 @@ export interface UserSessionCacheOptions {
   minRemainingMs?: number;
   /** Entries at most; the oldest go first. */
   maxEntries?: number;
-  /** Key of the keyed hash; random per process by default. */
-  hashKey?: Buffer;
+  /** The keyed hash that names entries: the shared store's, so that replicas name alike; by default HMAC-SHA256 under a key random per process. */
+  hash?: (...parts: string[]) => string;
   /** Told whether each lookup found a live session. */
   observe?: (hit: boolean) => void;
 }
@@ -24,6 +24,8 @@ export interface UserSessionCache {
   reuse(key: string, create: () => Promise<Session>): Promise<Session>;
   /** Forgets every entry holding `token` (logout, destroy, an upstream 401). */
   dropToken(token: string): void;
+  /** Forgets the entry of `key` (another replica dropped it). */
+  dropKey(key: string): void;
   /**
    * Forgets every session of this user, and keeps any creation in flight from
    * storing one: its credentials changed or it was deleted, so what was cached
@@ -50,7 +52,7 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
   const now = options.now ?? Date.now;
   const minRemainingMs = options.minRemainingMs ?? 5 * 60_000;
   const maxEntries = options.maxEntries ?? 200_000;
-  const hashKey = options.hashKey ?? randomBytes(32);
+  const hash = options.hash ?? randomHash();
   const entries = new Map<string, Entry>();
   const keyByToken = new Map<string, string>();
   const pending = new Map<string, Promise<Session>>();
@@ -84,8 +86,7 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
 
   return {
     key(callerIdentity, credentials) {
-      const canonical = JSON.stringify(UserCredentials.toJSON(credentials));
-      return createHmac('sha256', hashKey).update(callerIdentity).update('\0').update(canonical).digest('base64url');
+      return hash(callerIdentity, JSON.stringify(UserCredentials.toJSON(credentials)));
     },
     async reuse(key, create) {
       const entry = entries.get(key);
@@ -113,6 +114,7 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
       const key = keyByToken.get(token);
       if (key !== undefined) remove(key);
     },
+    dropKey: remove,
     dropUser(userId) {
       generation++;
       if (userId === undefined) clearedAt = generation;
@@ -123,5 +125,14 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
     get size() {
       return entries.size;
     },
+  };
+}
+
+function randomHash(): (...parts: string[]) => string {
+  const key = randomBytes(32);
+  return (...parts) => {
+    const mac = createHmac('sha256', key);
+    for (const part of parts) mac.update(part).update('\0');
+    return mac.digest('base64url');
   };
 }

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
+import { Metadata, Status } from 'nice-grpc';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../support/redis-server';
-import { app, loginRequest, type Stack, startStack } from './harness';
+import { app, callerKeys, loginRequest, type Stack, startStack, withToken } from './harness';
 
 /** Several gateway replicas in front of one emulator, sharing a real redis-server (REDIS_URL). */
 const withRedis = redisServerAvailable() ? describe : describe.skip;
@@ -163,3 +164,70 @@ withRedis('replicas sharing the application session', () => {
     expect(text).toMatch(/^qb_token_cache_events_total\{cache="application",event="(shared|miss)"\} [1-9]/m);
   }, 20_000);
 });
+
+withRedis('replicas sharing reused user sessions', () => {
+  const key = 'test-only-secret-of-32-characters-x';
+  let redis: RedisServer;
+  let replicas: Stack[] = [];
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const env = { REDIS_URL: redis.url, REDIS_ENCRYPTION_KEY: key, QB_REUSE_USER_SESSIONS: 'true' };
+    const first = await startStack({ env, prewarm: true });
+    replicas = [first, await startStack({ env, sharedEmulator: first.emulator, prewarm: true })];
+  }, 20_000);
+  afterAll(async () => {
+    await closeReplicas(replicas);
+    await redis.stop();
+  });
+  const userSessions = () => replicas[0]!.emulator.state.count('POST /session.json', 201);
+  const [a, b] = [() => replicas[0]!, () => replicas[1]!];
+
+  it('hand the session one replica created to the same caller on another, and drop it everywhere on logout', async () => {
+    const before = userSessions();
+    const first = (await a().sessions.createSession(loginRequest('alice', 'alicePass1!'))).session!;
+    const again = (await b().sessions.createSession(loginRequest('alice', 'alicePass1!'))).session!;
+    expect(again.token).toBe(first.token);
+    expect(userSessions()).toBe(before + 1);
+    // Another caller never gets it.
+    const asServiceA = { metadata: Metadata({ authorization: `Bearer ${callerKeys.serviceA}` }) };
+    const other = (await b().sessions.createSession(loginRequest('alice', 'alicePass1!'), asServiceA)).session!;
+    expect(other.token).not.toBe(first.token);
+
+    await b().sessions.destroySession({}, withToken(first.token));
+    // Replica a dropped its own copy on b's notice: it creates anew rather than hand out a destroyed token.
+    await until(async () => (await a().sessions.createSession(loginRequest('alice', 'alicePass1!'))).session!.token !== first.token);
+  });
+
+  it('drop every replica’s sessions of a user whose password changed: the old password no longer opens one', async () => {
+    const session = (await a().sessions.createSession(loginRequest('bob', 'bobPass123'))).session!;
+    expect((await b().sessions.createSession(loginRequest('bob', 'bobPass123'))).session!.token).toBe(session.token);
+    await a().users.updateUser({ id: a().idOf('bob'), password: 'bobNewPass456', oldPassword: 'bobPass123' }, withToken(session.token));
+    await until(async () =>
+      b()
+        .sessions.createSession(loginRequest('bob', 'bobPass123'))
+        .then(
+          () => false,
+          (e: { code?: Status }) => e.code === Status.UNAUTHENTICATED,
+        ),
+    );
+  });
+
+  it('keep no token, password or key in Redis in the clear', async () => {
+    const token = (await a().sessions.createSession(loginRequest('alice', 'alicePass1!'))).session!.token;
+    const raw = new Redis(redis.url);
+    try {
+      const keys = await raw.keys('qb:*');
+      const values = await Promise.all(keys.map(async (k) => ((await raw.type(k)) === 'string' ? String(await raw.get(k)) : (await raw.smembers(k)).join())));
+      const held = keys.join('\n') + values.join('\n');
+      expect(held).toContain('user-session:');
+      for (const secret of [token, 'alicePass1!', 'bobPass123', key, app.authSecret]) expect(held).not.toContain(secret);
+    } finally {
+      raw.disconnect();
+    }
+  });
+});
+
+/** Resolves once `holds` does: what another replica was told arrives over pub/sub, a moment later. */
+async function until(holds: () => Promise<boolean>): Promise<void> {
+  while (!(await holds())) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -2,6 +2,7 @@ import { Status } from 'nice-grpc-common';
 import { ErrorInfo } from 'nice-grpc-error-details';
 import { mapUpstreamError } from '../../server/errors/upstream-error-mapping';
 import { createUserSessionCache } from '../../server/sessions/user-session-cache';
+import { createSealer } from '../../server/store/sealing';
 import { createAppSessionCache } from '../../server/upstream/app-session';
 import { parseExpiry } from '../../server/upstream/expiry-header';
 import { encodeParams, withQuery } from '../../server/upstream/form-encoding';
@@ -113,12 +114,17 @@ describe('the user session cache', () => {
   });
 
   it('keys by a keyed hash of caller and credentials, never the password', () => {
-    const cache = createUserSessionCache({ hashKey: Buffer.alloc(32, 1) });
+    const cache = createUserSessionCache();
     const key = cache.key('peer:127.0.0.1', credentials);
     expect(key).not.toContain('alicePass1!');
     expect(key).toBe(cache.key('peer:127.0.0.1', credentials));
     expect(key).not.toBe(cache.key('peer:10.0.0.1', credentials));
-    expect(key).not.toBe(createUserSessionCache({ hashKey: Buffer.alloc(32, 2) }).key('peer:127.0.0.1', credentials));
+    // Random per process unless the shared store's hash is given: then every replica names alike.
+    expect(key).not.toBe(createUserSessionCache().key('peer:127.0.0.1', credentials));
+    const shared = createSealer('a-secret-of-thirty-two-characters!').hash;
+    expect(createUserSessionCache({ hash: shared }).key('peer:127.0.0.1', credentials)).toBe(
+      createUserSessionCache({ hash: shared }).key('peer:127.0.0.1', credentials),
+    );
   });
 
   it('reuses a live session, replaces one close to expiry, drops by token and evicts the oldest', async () => {
