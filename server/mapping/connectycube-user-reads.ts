@@ -20,6 +20,9 @@ const v2 = (query: Params): UserRead => ({ call: { ...routes.usersV2, query }, a
 export const connectyCubeUserReads: UserReads = {
   byId: (id) => v2([['id', String(id)]]),
   byIds: (ids) => v2([...ids.map((id): [string, string] => ['id[in][]', id]), ['limit', '100']]),
+  among: (field, values) => v2([...values.map((value): [string, string] => [`${field}[in][]`, value]), ['limit', '100']]),
+  // Each value is a parameter of its own: any can be listed.
+  listable: () => true,
   find(key) {
     switch (key.$case) {
       case 'login':

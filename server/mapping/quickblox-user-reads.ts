@@ -18,6 +18,17 @@ export const quickbloxUserReads: UserReads = {
     },
     answer: 'page',
   }),
+  among: (field, values) => ({
+    call: {
+      ...routes.listUsers,
+      query: [
+        ['filter[]', `string ${field} in ${values.join(',')}`],
+        ['per_page', '100'],
+      ],
+    },
+    answer: 'page',
+  }),
+  listable: (value) => !value.includes(',') && value.trim() === value,
   find(key) {
     switch (key.$case) {
       case 'login':

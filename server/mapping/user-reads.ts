@@ -23,6 +23,8 @@ export interface PageGot extends PageAsked {
 }
 
 export type FindKey = NonNullable<FindUserRequest['key']>;
+/** The FindUser keys the upstreams can look up many of in one request. */
+export type ListableField = 'login' | 'email' | 'phone';
 export type ListQuery = ListUsersRequest['query'];
 
 /**
@@ -36,6 +38,10 @@ export interface UserReads {
   /** 1 to 100 distinct ids. */
   byIds(ids: readonly string[]): UserRead;
   find(key: FindKey): UserRead;
+  /** A page of the users whose `field` is one of 1 to 100 distinct `values`, each one `listable`. */
+  among(field: ListableField, values: readonly string[]): UserRead;
+  /** Whether `value` can go in a list of `among` (QuickBlox's lists are comma-joined and trimmed). */
+  listable(value: string): boolean;
   list(query: ListQuery, page: PageAsked, v: Violations): UserRead;
   /** Where the page of an answer stands. */
   pageOf(body: unknown, asked: PageAsked): PageGot;

@@ -1,4 +1,5 @@
 import type { User } from '../../gen/index.quickblox.v1';
+import type { ListableField } from '../mapping/user-reads';
 import type { UserSessionCache } from '../sessions/user-session-cache';
 import type { Credential } from '../upstream/credential';
 import type { CallScope } from '../upstream/interceptor';
@@ -13,7 +14,7 @@ export interface ServiceDeps {
   userSessions?: UserSessionCache;
   /** The audit log of actions taken with the account owner's powers. */
   audit?: (action: OwnerAction) => void;
-  /** Coalesces lookups by id (QB_COALESCE_WINDOW_MS); absent: each lookup is its own request. */
+  /** Coalesces lookups by id, login, email and phone (QB_COALESCE_WINDOW_MS); absent: each lookup is its own request. */
   batcher?: UserBatcher;
   /** Shares identical reads in flight; absent: each read is its own request. */
   shareRead?: ShareRead;
@@ -21,8 +22,14 @@ export interface ServiceDeps {
   lookups?: { batch(ids: number, lookups: number): void };
 }
 
-/** Looks users up by id, many callers' lookups with one credential sharing one upstream request (user-batcher.ts). */
-export type UserBatcher = (id: bigint, credential: Credential, scope: CallScope) => Promise<User>;
+/** One user to look up: by id, or by a FindUser key the upstream can list. */
+export interface Lookup {
+  field: 'id' | ListableField;
+  value: string;
+}
+
+/** Looks users up, many callers' lookups of one field with one credential sharing one upstream request (user-batcher.ts). */
+export type UserBatcher = (lookup: Lookup, credential: Credential, scope: CallScope) => Promise<User>;
 
 /** One action taken with the account owner's powers: who, what, on which user, and how it ended. Never a secret. */
 export interface OwnerAction {

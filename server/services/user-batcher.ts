@@ -4,12 +4,12 @@ import { ErrorReason } from '../../clients/src/error-reasons';
 import type { User } from '../../gen/index.quickblox.v1';
 import { gatewayError } from '../errors/gateway-errors';
 import { userFromJson, usersFromPage } from '../mapping/user-from-json';
-import type { UserRead } from '../mapping/user-reads';
+import type { ListableField, UserRead, UserReads } from '../mapping/user-reads';
 import { userReadsFor } from '../mapping/user-reads-for';
 import type { Credential } from '../upstream/credential';
 import type { CallScope } from '../upstream/interceptor';
 import { callUpstream } from './call-upstream';
-import type { ServiceDeps, UserBatcher } from './service-deps';
+import type { Lookup, ServiceDeps, UserBatcher } from './service-deps';
 
 /** Ids one batch asks for at most: the upstream's page size. */
 const maxBatch = 100;
@@ -22,7 +22,9 @@ interface Waiter {
 
 interface Batch {
   key: string;
+  field: Lookup['field'];
   credential: Credential;
+  /** By the value looked up. */
   waiters: Map<string, Waiter[]>;
   /** Aborts the upstream request once every waiter has gone (its deadline passed, or it cancelled). */
   abort: AbortController;
@@ -52,10 +54,10 @@ export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatc
   function seal(batch: Batch): UserRead {
     if (batch.read) return batch.read;
     if (open.get(batch.key) === batch) open.delete(batch.key);
-    const ids = [...batch.waiters.keys()];
-    batch.read = ids.length === 1 ? reads.byId(BigInt(ids[0] ?? '0')) : reads.byIds(ids);
+    const values = [...batch.waiters.keys()];
+    batch.read = readOf(reads, batch.field, values);
     deps.lookups?.batch(
-      ids.length,
+      values.length,
       [...batch.waiters.values()].reduce((n, list) => n + list.length, 0),
     );
     return batch.read;
@@ -78,27 +80,22 @@ export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatc
     try {
       const res = await callUpstream(deps, { ...placeholder, late: () => seal(batch).call }, batch.credential, { scope });
       const users = batch.read?.answer === 'user' ? [userFromJson(res.body)] : usersFromPage(res.body);
-      const byId = new Map(users.map((u) => [String(u.id), u]));
-      for (const [id, waiters] of batch.waiters) {
-        const user = byId.get(id);
-        for (const w of waiters) {
-          w.scope.upstreamRequests += scope.upstreamRequests;
-          if (user) w.resolve(user);
-          else w.reject(gatewayError(Status.NOT_FOUND, `no user has id ${id}`, { reason: ErrorReason.USER_NOT_FOUND }));
-        }
-      }
+      settle(batch, users, scope.upstreamRequests, (value, w) =>
+        lookUp({ field: batch.field, value }, batch.credential, w.scope, true).then(w.resolve, w.reject),
+      );
     } catch (e) {
       seal(batch);
       for (const waiters of batch.waiters.values()) for (const w of waiters) w.reject(e);
     }
   }
 
-  return (id, credential, scope) => {
-    const key = credential.kind === 'token' ? `token:${credential.token}` : credential.kind;
-    let batch = open.get(key);
-    if (!batch || (batch.waiters.size >= maxBatch && !batch.waiters.has(String(id)))) {
-      const fresh: Batch = { key, credential, waiters: new Map(), abort: new AbortController(), gone: 0 };
-      open.set(key, fresh);
+  function lookUp(lookup: Lookup, credential: Credential, scope: CallScope, alone = false): Promise<User> {
+    const { field, value } = lookup;
+    const key = `${field}|${credential.kind === 'token' ? `token:${credential.token}` : credential.kind}`;
+    let batch = alone ? undefined : open.get(key);
+    if (!batch || (batch.waiters.size >= maxBatch && !batch.waiters.has(value))) {
+      const fresh: Batch = { key, field, credential, waiters: new Map(), abort: new AbortController(), gone: 0 };
+      if (!alone) open.set(key, fresh);
       // Alone, a lookup goes at once (with whatever arrived in the same turn); while another request for the key is out, it waits the window for company.
       if (sending.has(key)) setTimeout(() => void send(fresh), windowMs);
       else setImmediate(() => void send(fresh));
@@ -106,9 +103,9 @@ export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatc
     }
     const joined = batch;
     return new Promise<User>((resolve, reject) => {
-      const list = joined.waiters.get(String(id)) ?? [];
+      const list = joined.waiters.get(value) ?? [];
       list.push({ resolve, reject, scope });
-      joined.waiters.set(String(id), list);
+      joined.waiters.set(value, list);
       scope.signal?.addEventListener(
         'abort',
         () => {
@@ -118,5 +115,47 @@ export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatc
         { once: true },
       );
     });
-  };
+  }
+
+  return (lookup, credential, scope) => lookUp(lookup, credential, scope);
+}
+
+/** The user of a page that a value looks up: its id, or the same login, email or phone (failing an exact match, one alike but for case). */
+function matcher(field: Lookup['field'], users: User[]): (value: string) => User | undefined {
+  const of = (u: User) => (field === 'id' ? String(u.id) : (u[field as ListableField] ?? ''));
+  // The first of the page wins, as it does for a lookup alone.
+  const exact = new Map<string, User>();
+  const folded = new Map<string, User>();
+  for (const u of users) {
+    if (!exact.has(of(u))) exact.set(of(u), u);
+    if (!folded.has(of(u).toLowerCase())) folded.set(of(u).toLowerCase(), u);
+  }
+  return (value) => exact.get(value) ?? (field === 'id' ? undefined : folded.get(value.toLowerCase()));
+}
+
+function notFound(field: Lookup['field'], value: string) {
+  const message = field === 'id' ? `no user has id ${value}` : 'no user matches';
+  return gatewayError(Status.NOT_FOUND, message, { reason: ErrorReason.USER_NOT_FOUND });
+}
+
+function readOf(reads: UserReads, field: Lookup['field'], values: string[]): UserRead {
+  const [one] = values;
+  if (field === 'id') return one !== undefined && values.length === 1 ? reads.byId(BigInt(one)) : reads.byIds(values);
+  return one !== undefined && values.length === 1 ? reads.find({ $case: field, value: one }) : reads.among(field, values);
+}
+
+/** Gives each waiter its user or NOT_FOUND; from a full page, which may have left some out (phone numbers need not be unique), those not in it go to `again`. */
+function settle(batch: Batch, users: User[], upstreamRequests: number, again: (value: string, waiter: Waiter) => void): void {
+  // One value went as the plain lookup: its answer is what that lookup gives, whatever the upstream matched on.
+  const found = batch.waiters.size === 1 ? () => users[0] : matcher(batch.field, users);
+  const full = users.length >= maxBatch;
+  for (const [value, waiters] of batch.waiters) {
+    const user = found(value);
+    for (const w of waiters) {
+      w.scope.upstreamRequests += upstreamRequests;
+      if (user) w.resolve(user);
+      else if (full) again(value, w);
+      else w.reject(notFound(batch.field, value));
+    }
+  }
 }

@@ -42,7 +42,7 @@ function checkKey(key: FindKey, v: rules.Violations): void {
 export async function getUser(deps: ServiceDeps, request: GetUserRequest, context: GatewayContext): Promise<{ user: User }> {
   checked((v) => rules.positiveId(v, 'id', request.id));
   const { batcher } = deps;
-  if (batcher) return { user: await batcher(request.id, credentialFor('GetUser', context, deps.upstream), context.scope) };
+  if (batcher) return { user: await batcher({ field: 'id', value: String(request.id) }, credentialFor('GetUser', context, deps.upstream), context.scope) };
   return { user: await lookUp(deps, 'GetUser', readsOf(deps).byId(request.id), context) };
 }
 
@@ -58,7 +58,7 @@ export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, cont
   const { batcher } = deps;
   let found: User[];
   if (batcher) {
-    const settled = await Promise.allSettled(ids.map((id) => batcher(id, credential, context.scope)));
+    const settled = await Promise.allSettled(ids.map((id) => batcher({ field: 'id', value: String(id) }, credential, context.scope)));
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isNotFound(r.reason));
     if (failure) throw failure.reason;
     found = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -74,6 +74,10 @@ export async function findUser(deps: ServiceDeps, request: FindUserRequest, cont
   const { key } = request;
   if (!key) return checked((v) => rules.oneOf(v, 'key', false)) as never;
   checked((v) => checkKey(key, v));
+  const { batcher } = deps;
+  const listable = (key.$case === 'login' || key.$case === 'email' || key.$case === 'phone') && readsOf(deps).listable(key.value);
+  if (batcher && listable)
+    return { user: await batcher({ field: key.$case, value: key.value }, credentialFor('FindUser', context, deps.upstream), context.scope) };
   return { user: await lookUp(deps, 'FindUser', readsOf(deps).find(key), context) };
 }
 

@@ -77,3 +77,61 @@ describe.each(upstreams)('coalescing in front of %s', (upstream) => {
     await expectError(stack.users.getUser({ id: ids[5]! }, withToken('not-a-live-token')), { code: Status.UNAUTHENTICATED, reason: 'SESSION_EXPIRED' });
   });
 });
+
+/** FindUser by login, email and phone coalesced the same way, without a rate limit: these tests count requests, not waits. */
+describe.each(upstreams)('FindUser coalescing in front of %s', (upstream) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ upstream });
+    const app = stack.emulator.state.apps.get(12345)!;
+    for (let i = 0; i < 150; i++) stack.emulator.state.seedUser(app, { login: `user${i}`, password: 'userPass123' });
+    await stack.users.getUser({ id: stack.idOf('alice') }); // the application session
+  });
+  afterAll(() => stack.close());
+
+  it('coalesces FindUser by login, email and phone the same way: each caller gets what its own call would', async () => {
+    const finds = () =>
+      (upstream === 'connectycube'
+        ? ['GET /users/v2']
+        : ['GET /users.json', 'GET /users/by_login.json', 'GET /users/by_email.json', 'GET /users/phone.json']
+      ).reduce((n, route) => n + stack.emulator.state.count(route), 0);
+    const users = [...stack.emulator.state.apps.get(12345)!.users.byId.values()];
+    const known = users.flatMap((u) => [
+      ...(u.login ? [{ $case: 'login' as const, value: u.login }] : []),
+      ...(u.email ? [{ $case: 'email' as const, value: u.email }] : []),
+      ...(u.phone ? [{ $case: 'phone' as const, value: u.phone }] : []),
+    ]);
+    const key = fc.oneof(
+      fc.constantFrom(...known),
+      fc.constantFrom('login', 'email').map(($case) => ($case === 'login' ? { $case, value: 'nobody-here' } : { $case, value: 'nobody@example.com' })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(key, { minLength: 1, maxLength: 60 }), async (asked) => {
+        const before = finds();
+        const results = await Promise.allSettled(asked.map((k) => stack.users.findUser({ key: k })));
+        results.forEach((r, i) => {
+          const k = asked[i]!;
+          const user = users.find((u) => (u as unknown as Record<string, unknown>)[k.$case] === k.value);
+          if (user) expect(r).toMatchObject({ status: 'fulfilled', value: { user: { id: BigInt(user.id), login: user.login } } });
+          else expect(r).toMatchObject({ status: 'rejected', reason: { code: Status.NOT_FOUND } });
+        });
+        // One request per kind of key asked (login, email, phone), and a few more for batches the window split.
+        expect(finds() - before).toBeLessThanOrEqual(6);
+      }),
+      { numRuns: 10 },
+    );
+  }, 60_000);
+
+  it('looks a login up alone when a list cannot carry it (QuickBlox joins lists with commas)', async () => {
+    const route = upstream === 'connectycube' ? 'GET /users/v2' : 'GET /users/by_login.json';
+    const before = stack.emulator.state.count(route);
+    const [comma, plain] = await Promise.allSettled([
+      stack.users.findUser({ key: { $case: 'login', value: 'a,b' } }),
+      stack.users.findUser({ key: { $case: 'login', value: 'user3' } }),
+    ]);
+    expect(comma).toMatchObject({ status: 'rejected', reason: { code: Status.NOT_FOUND } });
+    expect(plain).toMatchObject({ status: 'fulfilled', value: { user: { login: 'user3' } } });
+    // ConnectyCube sends each value as a parameter of its own: both go in one list.
+    expect(stack.emulator.state.count(route) - before).toBe(upstream === 'connectycube' ? 1 : 2);
+  });
+});
