@@ -8,7 +8,9 @@ import type { Scenario } from './bench';
 
 /**
  * 10. What sharing through Redis costs: GetUser at the equal-load rate on one
- * gateway alone, then spread over two replicas sharing a local redis-server
+ * gateway alone, spread over two replicas each on its own (the control: CPU
+ * per call depends on the load each process carries), then over two replicas
+ * sharing a local redis-server
  * (REDIS_URL), both with a budget (QB_RATE_LIMIT) far above the load so that
  * every request takes its slot — from the Lua script with Redis, locally
  * without. CPU per call is the sum over the gateway processes.
@@ -29,6 +31,8 @@ export const replicasScenario: Scenario = {
     try {
       for (const [label, count, extra] of [
         ['one gateway alone', 1, {}],
+        // The control: the same split of the load without Redis, so that what sharing costs is told apart from what splitting does.
+        ['two replicas on their own', 2, {}],
         ['two replicas sharing Redis', 2, { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_ENCRYPTION_KEY: 'bench-only-secret-of-32-characters' }],
       ] as const) {
         const gateways = await Promise.all(Array.from({ length: count }, () => startGatewayProcess(emulator, { ...env, ...extra })));

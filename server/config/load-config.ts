@@ -106,7 +106,8 @@ export const variables = {
     schema: integer(100, 600_000),
   },
   QB_COALESCE_WINDOW_MS: {
-    description: 'how long a GetUser, GetUsers or FindUser (login, email, phone) waits for others with the same credential to share one upstream request, in ms (0: no coalescing)',
+    description:
+      'how long a GetUser, GetUsers or FindUser (login, email, phone) waits for others with the same credential to share one upstream request, in ms (0: no coalescing)',
     default: '2',
     schema: integer(0, 1000),
   },

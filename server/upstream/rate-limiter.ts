@@ -24,6 +24,9 @@ export type RateDecision = { waitedMs: number } | { refusedForMs: number };
  */
 export type RateLimiter = (signal?: AbortSignal) => Promise<RateDecision>;
 
+/** A limiter that also tells, without reserving, how long a request arriving now would wait. */
+export type LocalRateLimiter = RateLimiter & { waitMs(): number };
+
 /**
  * The window, a little over a second (5 %): requests that leave here a second
  * apart may arrive closer together after uneven network delays, and the
@@ -36,7 +39,7 @@ export const rateWindowMs = 1050;
  * full lets about 2N through in the first second (N at once, then N more as
  * it refills); here slot k+N starts no sooner than a window after slot k.
  */
-export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+export function createRateLimiter(options: RateLimiterOptions): LocalRateLimiter {
   const now = options.now ?? Date.now;
   const wait = options.sleep ?? sleep;
   const size = Math.max(1, Math.floor(options.perSecond));
@@ -44,9 +47,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const slots = new Array<number>(size).fill(options.fullAt ?? Number.NEGATIVE_INFINITY);
   let head = 0;
   let last = options.fullAt ?? Number.NEGATIVE_INFINITY;
-  return async function acquire(signal?: AbortSignal): Promise<RateDecision> {
+  const nextStart = (t: number) => Math.max(t, last, (slots[head] ?? Number.NEGATIVE_INFINITY) + rateWindowMs);
+  async function acquire(signal?: AbortSignal): Promise<RateDecision> {
     const t = now();
-    const start = Math.max(t, last, (slots[head] ?? Number.NEGATIVE_INFINITY) + rateWindowMs);
+    const start = nextStart(t);
     const waitMs = start - t;
     if (waitMs > options.maxWaitMs) return { refusedForMs: waitMs };
     slots[head] = start;
@@ -55,5 +59,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     if (waitMs <= 0) return { waitedMs: 0 };
     await wait(waitMs, signal);
     return { waitedMs: waitMs };
-  };
+  }
+  return Object.assign(acquire, {
+    waitMs() {
+      const t = now();
+      return nextStart(t) - t;
+    },
+  });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SharedStore } from '../store/shared-store';
-import type { RateDecision, RateLimiter } from './rate-limiter';
+import type { LocalRateLimiter, RateDecision, RateLimiter } from './rate-limiter';
 import { rateWindowMs } from './rate-limiter';
 
 /**
@@ -44,27 +44,52 @@ export interface SharedBudgetOptions {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Told of each count of the replicas sharing the budget. */
   onReplicas?: (count: number) => void;
+  /**
+   * The part of the budget split among the replicas to spend without asking
+   * Redis (each its share, the part over the replicas counted); the rest is
+   * the pool in Redis, taken from when a replica's share is spent. Default 0.5.
+   */
+  ownFraction?: number;
 }
+
+/** Makes a replica's own limiter: `perSecond` from `fullAt` on (as if the window had just filled), refusing what would wait longer than `maxWaitMs`. */
+export type LocalLimiter = (perSecond: number, fullAt: number) => LocalRateLimiter;
 
 /**
  * The upstream budget shared by every replica: at most `perSecond` requests
- * start in any window across all of them. While Redis cannot be used, each
+ * start in any window across all of them. A request takes a slot of its
+ * replica's own share (`ownFraction` of the budget over the replicas counted)
+ * when one is free at once, with no round trip; else it reserves the pool's
+ * next slot in Redis (the rest of the budget), so that a load well under the
+ * limit costs Redis nothing and a queue forms in one place. A share starts as
+ * if its window had just filled, at start and whenever it changes (a replica
+ * joined or left), and there is none until the replica has counted the
+ * others, so that the shares never add up to more than their part. While Redis cannot be used, each
  * replica keeps its share of the budget on its own (`local(share, now)`: the
  * limit over the replicas last seen, after a window as if full), so a call
  * never fails because Redis is down and the replicas together still keep to
  * the plan.
  */
-export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptions, local: (perSecond: number, fullAt: number) => RateLimiter): RateLimiter {
+export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptions, local: LocalLimiter): RateLimiter {
   const call = store.script<[number, number, number]>('qbReserve', 2, reserve);
   const key = `${store.prefix}budget`;
   const replicasKey = `${store.prefix}replicas`;
   const replica = randomUUID();
   let n = 0;
   let replicas = 1;
+  const ownPart = Math.floor(options.perSecond * (options.ownFraction ?? 0.5));
+  let share = 0;
+  let own: LocalRateLimiter | undefined;
   const counted = (seen: number) => {
     replicas = Math.max(1, seen);
     options.onReplicas?.(replicas);
+    const next = Math.floor(ownPart / replicas);
+    if (next === share) return;
+    share = next;
+    own = share >= 1 ? local(share, Date.now()) : undefined;
   };
+  // With no share of its own (too many replicas for the part), a replica takes everything from the pool, which is then the whole budget.
+  const pool = () => (share >= 1 ? options.perSecond - ownPart : options.perSecond);
   // This replica's own limiter while Redis is down: its share, starting full, since what the others spent in the last window is unknown.
   let fallback: RateLimiter | undefined;
   let recoveredAt = 0;
@@ -73,9 +98,41 @@ export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptio
     recoveredAt = 0;
     return fallback(signal);
   };
+  countReplicas(store, replicasKey, replica, counted);
+  return async (signal): Promise<RateDecision> => {
+    if (!store.up()) return alone(signal);
+    if (fallback) {
+      // For a window after Redis is back, the shared window lacks what the replicas sent on their own: keep to the share too.
+      recoveredAt ||= Date.now();
+      if (Date.now() - recoveredAt < rateWindowMs) {
+        const own = await fallback(signal);
+        if ('refusedForMs' in own) return own;
+      } else fallback = undefined;
+    }
+    // This replica's own share when a slot is free now, with no round trip; else the pool's next slot, however far.
+    if (own && own.waitMs() <= 0) return own(signal);
+    let answer: [number, number, number];
+    try {
+      answer = await call(key, replicasKey, pool(), rateWindowMs, options.maxWaitMs, `${replica}:${n++}`, replica);
+    } catch (e) {
+      store.failed(e);
+      return alone(signal);
+    }
+    const [granted, waitMs, seen] = answer;
+    counted(seen);
+    if (granted < 0) return { refusedForMs: waitMs };
+    if (waitMs > 0) await options.sleep(waitMs, signal);
+    return { waitedMs: Math.max(0, waitMs) };
+  };
+}
+
+/**
+ * Tells the shared window this replica exists, traffic or not, every 2 s and
+ * on (re)connecting, so that its share is known; on connecting it says so on
+ * a channel, and the others count again at once rather than at their next beat.
+ */
+function countReplicas(store: SharedStore, replicasKey: string, replica: string, counted: (seen: number) => void): void {
   const joined = `${replicasKey}:joined`;
-  // Tells the shared window this replica exists, traffic or not, so that a fallback knows its share; on
-  // (re)connecting it says so, and the others count again at once rather than at their next beat.
   const heartbeat = (announce: boolean) => {
     // A closed store (the gateway shut down) ends the heartbeat with it.
     if (store.redis.status === 'end') return clearInterval(beat);
@@ -99,27 +156,4 @@ export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptio
   store.redis.on('ready', () => heartbeat(true));
   store.subscribe(joined, (who) => who !== replica && heartbeat(false));
   heartbeat(true); // the store may be connected already: 'ready' came before this limiter
-  return async (signal): Promise<RateDecision> => {
-    if (!store.up()) return alone(signal);
-    if (fallback) {
-      // For a window after Redis is back, the shared window lacks what the replicas sent on their own: keep to the share too.
-      recoveredAt ||= Date.now();
-      if (Date.now() - recoveredAt < rateWindowMs) {
-        const own = await fallback(signal);
-        if ('refusedForMs' in own) return own;
-      } else fallback = undefined;
-    }
-    let answer: [number, number, number];
-    try {
-      answer = await call(key, replicasKey, options.perSecond, rateWindowMs, options.maxWaitMs, `${replica}:${n++}`, replica);
-    } catch (e) {
-      store.failed(e);
-      return alone(signal);
-    }
-    const [granted, waitMs, seen] = answer;
-    counted(seen);
-    if (granted < 0) return { refusedForMs: waitMs };
-    if (waitMs > 0) await options.sleep(waitMs, signal);
-    return { waitedMs: Math.max(0, waitMs) };
-  };
 }
