@@ -8,9 +8,9 @@ import type { Scenario } from './bench';
 
 /**
  * 10. What sharing through Redis costs: GetUser at the equal-load rate on one
- * gateway alone, spread over two replicas each on its own (the control: CPU
- * per call depends on the load each process carries), then over two replicas
- * sharing a local redis-server
+ * gateway alone, spread over two replicas each on its own, on one gateway at
+ * half the rate (the controls: CPU per call depends on the load each process
+ * carries), then over two replicas sharing a local redis-server
  * (REDIS_URL), both with a budget (QB_RATE_LIMIT) far above the load so that
  * every request takes its slot — from the Lua script with Redis, locally
  * without. CPU per call is the sum over the gateway processes.
@@ -29,23 +29,26 @@ export const replicasScenario: Scenario = {
     const seconds = settings.full ? 20 : 5;
     const env = { QB_RATE_LIMIT: '100000', QB_COALESCE_WINDOW_MS: '0' };
     try {
-      for (const [label, count, extra] of [
-        ['one gateway alone', 1, {}],
-        // The control: the same split of the load without Redis, so that what sharing costs is told apart from what splitting does.
-        ['two replicas on their own', 2, {}],
-        ['two replicas sharing Redis', 2, { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_ENCRYPTION_KEY: 'bench-only-secret-of-32-characters' }],
+      const shared = { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_ENCRYPTION_KEY: 'bench-only-secret-of-32-characters' };
+      for (const [label, count, extra, rate] of [
+        ['one gateway alone', 1, {}, settings.rate],
+        // The controls: the same split of the load without Redis, and one gateway at the load each replica carries, so
+        // that what sharing costs is told apart from what splitting the load over two processes does.
+        ['two replicas on their own', 2, {}, settings.rate],
+        ['one gateway at the load of one replica', 1, {}, settings.rate / 2],
+        ['two replicas sharing Redis', 2, shared, settings.rate],
       ] as const) {
         const gateways = await Promise.all(Array.from({ length: count }, () => startGatewayProcess(emulator, { ...env, ...extra })));
         await Promise.all(gateways.map((g) => waitReady(g.metricsUrl)));
         const clients = gateways.map((g) => createGatewayClient({ address: g.target }));
         let n = 0;
         const call = () => (clients[n++ % clients.length] ?? clients[0]!).users.getUser({ id: BigInt(emulator.aliceId) });
-        await paced(call, { rate: settings.rate, concurrency: settings.concurrency, seconds: 1 });
-        log(`10. ${label} at ${settings.rate}/s`);
+        await paced(call, { rate, concurrency: settings.concurrency, seconds: 1 });
+        log(`10. ${label} at ${rate}/s`);
         const before = gateways.map((g) => cpuSeconds(g.pid));
-        const load = await paced(call, { rate: settings.rate, concurrency: settings.concurrency, seconds });
+        const load = await paced(call, { rate, concurrency: settings.concurrency, seconds });
         const cpu = gateways.reduce((sum, g, i) => sum + cpuSeconds(g.pid) - (before[i] ?? 0), 0);
-        bench.rows.push(fromLoad(`10. ${label} at ${settings.rate}/s`, load, { serverCpuUs: (cpu * 1e6) / Math.max(1, load.requests) }));
+        bench.rows.push(fromLoad(`10. ${label} at ${rate}/s`, load, { serverCpuUs: (cpu * 1e6) / Math.max(1, load.requests) }));
         for (const c of clients) c.close();
         await Promise.all(gateways.map((g) => stop(g.child)));
       }

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { Metadata, Status } from 'nice-grpc';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../support/redis-server';
+import { testStoreSecret, until } from '../support/shared-stores';
 import { app, callerKeys, loginRequest, type Stack, startStack, withToken } from './harness';
 
 /** Several gateway replicas in front of one emulator, sharing a real redis-server (REDIS_URL). */
@@ -42,7 +43,7 @@ withRedis('replicas sharing Redis', () => {
     replicas = await startReplicas(
       {
         REDIS_URL: redis.url,
-        REDIS_ENCRYPTION_KEY: 'test-only-secret-of-32-characters-x',
+        REDIS_ENCRYPTION_KEY: testStoreSecret,
         QB_RATE_LIMIT: String(limit),
         QB_RATE_LIMIT_MAX_WAIT_MS: '10000',
         QB_COALESCE_WINDOW_MS: '0',
@@ -86,7 +87,7 @@ withRedis('replicas sharing Redis for nonces', () => {
   let replicas: Stack[];
   beforeAll(async () => {
     redis = await startRedisServer();
-    replicas = await startReplicas({ REDIS_URL: redis.url, REDIS_ENCRYPTION_KEY: 'test-only-secret-of-32-characters-x' }, 0);
+    replicas = await startReplicas({ REDIS_URL: redis.url, REDIS_ENCRYPTION_KEY: testStoreSecret }, 0);
   }, 20_000);
   afterAll(async () => {
     await closeReplicas(replicas);
@@ -108,7 +109,7 @@ withRedis('replicas sharing Redis for nonces', () => {
 });
 
 withRedis('replicas sharing the application session', () => {
-  const key = 'test-only-secret-of-32-characters-x';
+  const key = testStoreSecret;
   let redis: RedisServer;
   let replicas: Stack[] = [];
   beforeEach(async () => {
@@ -166,7 +167,7 @@ withRedis('replicas sharing the application session', () => {
 });
 
 withRedis('replicas sharing reused user sessions', () => {
-  const key = 'test-only-secret-of-32-characters-x';
+  const key = testStoreSecret;
   let redis: RedisServer;
   let replicas: Stack[] = [];
   beforeAll(async () => {
@@ -226,8 +227,3 @@ withRedis('replicas sharing reused user sessions', () => {
     }
   });
 });
-
-/** Resolves once `holds` does: what another replica was told arrives over pub/sub, a moment later. */
-async function until(holds: () => Promise<boolean>): Promise<void> {
-  while (!(await holds())) await new Promise((resolve) => setTimeout(resolve, 20));
-}

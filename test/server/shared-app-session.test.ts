@@ -1,15 +1,11 @@
 import { Redis } from 'ioredis';
-import { createLogger } from '../../server/logging/logger';
 import { createSealer } from '../../server/store/sealing';
-import { connectSharedStore, type SharedStore } from '../../server/store/shared-store';
 import type { ApplicationSession } from '../../server/upstream/app-session';
-import { sleep } from '../../server/upstream/backoff';
-import { createRateLimiter } from '../../server/upstream/rate-limiter';
 import { shareApplicationSession } from '../../server/upstream/shared-app-session';
-import { type LocalLimiter, sharedRateLimiter } from '../../server/upstream/shared-budget';
-import { type RedisServer, redisServerAvailable, startRedisServer } from '../support/redis-server';
+import { redisServerAvailable } from '../support/redis-server';
+import { testStoreSecret, useSharedStores } from '../support/shared-stores';
 
-const secret = 'test-only-secret-of-32-characters-x';
+const secret = testStoreSecret;
 
 describe('sealing what the replicas keep in Redis', () => {
   const sealer = createSealer(secret);
@@ -56,32 +52,13 @@ function deferred() {
 const session = (token: string): ApplicationSession => ({ token, expiresAt: Date.now() + 60 * 60_000 });
 
 withRedis('the application session shared through Redis', () => {
-  let redis: RedisServer;
-  let stores: SharedStore[] = [];
+  const stores = useSharedStores();
   let account = 0;
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(() => redis.stop());
   beforeEach(() => {
     account++;
   });
-  afterEach(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    stores = [];
-  });
-  /** A replica's store for this test's account; `url` another Redis, `key` another secret. */
-  async function store(options: { url?: string; key?: string } = {}): Promise<SharedStore> {
-    const s = connectSharedStore({
-      url: options.url ?? redis.url,
-      account: `quickblox:${account}`,
-      secret: options.key ?? secret,
-      logger: createLogger('silent'),
-    });
-    stores.push(s);
-    await s.ready(options.url ? 100 : 2000);
-    return s;
-  }
+  /** A replica's store for this test's account; `url` another Redis, `secret` another key. */
+  const store = (options: { url?: string; secret?: string } = {}) => stores.connect(`quickblox:${account}`, options);
 
   it('is created once: a replica waiting on another creator takes what it made, without creating', async () => {
     const made = deferred();
@@ -151,7 +128,7 @@ withRedis('the application session shared through Redis', () => {
   it('keeps only sealed values, and a replica with another secret sees nothing it can use', async () => {
     const first = shareApplicationSession(await store(), { create: async () => session('token-in-the-clear') });
     await first.create();
-    const raw = new Redis(redis.url);
+    const raw = new Redis(stores.redis.url);
     try {
       const keys = await raw.keys(`qb:{quickblox:${account}}:*`);
       expect(keys.length).toBeGreaterThan(0);
@@ -159,7 +136,7 @@ withRedis('the application session shared through Redis', () => {
     } finally {
       raw.disconnect();
     }
-    const rotated = shareApplicationSession(await store({ key: `${secret}-rotated` }), { create: async () => session('own') });
+    const rotated = shareApplicationSession(await store({ secret: `${secret}-rotated` }), { create: async () => session('own') });
     expect((await rotated.create()).token).toBe('own');
   });
 
@@ -169,59 +146,3 @@ withRedis('the application session shared through Redis', () => {
     expect((await alone.create()).token).toBe('alone');
   });
 });
-
-withRedis('the upstream budget shared through Redis', () => {
-  let redis: RedisServer;
-  const stores: SharedStore[] = [];
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    await redis.stop();
-  });
-
-  it('starts at most the limit in any second across three replicas; under its share a replica asks Redis nothing', async () => {
-    const perSecond = 30;
-    const counts: number[] = [];
-    const limiters = await Promise.all(
-      [0, 1, 2].map(async (i) => {
-        const store = connectSharedStore({ url: redis.url, account: 'quickblox:budget', secret, logger: createLogger('silent') });
-        stores.push(store);
-        await store.ready(2000);
-        // Shares free from the start (the gateway's start as if full, for a window): the test need not wait that second out.
-        const local: LocalLimiter = (n) => createRateLimiter({ perSecond: n, maxWaitMs: 10_000 });
-        return sharedRateLimiter(store, { perSecond, maxWaitMs: 10_000, sleep, onReplicas: (n) => (counts[i] = n) }, local);
-      }),
-    );
-    await until(() => counts.length === 3 && counts.every((n) => n === 3));
-    const raw = new Redis(redis.url);
-    const scripts = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await raw.info('commandstats'))?.[1] ?? 0);
-    try {
-      const starts: number[] = [];
-      const started = (acquire: (typeof limiters)[number]) => async () => {
-        expect(await acquire()).toHaveProperty('waitedMs');
-        starts.push(Date.now());
-      };
-      // Each replica's share is 15 / 3 = 5: four calls each stay within it.
-      const before = await scripts();
-      await Promise.all(limiters.flatMap((acquire) => Array.from({ length: 4 }, started(acquire))));
-      expect(await scripts()).toBe(before);
-
-      // Then 90 requests, a third on each replica, all at once: three seconds' worth.
-      await Promise.all(limiters.flatMap((acquire) => Array.from({ length: 30 }, started(acquire))));
-      expect(await scripts()).toBeGreaterThan(before);
-      starts.sort((a, b) => a - b);
-      const busiest = Math.max(...starts.map((t) => starts.filter((u) => u >= t && u < t + 1000).length));
-      expect(starts).toHaveLength(102);
-      expect(busiest).toBeLessThanOrEqual(perSecond);
-    } finally {
-      raw.disconnect();
-    }
-  }, 20_000);
-});
-
-/** Resolves once `holds` does (a count arrives over pub/sub, a moment later). */
-async function until(holds: () => boolean): Promise<void> {
-  while (!holds()) await new Promise((resolve) => setTimeout(resolve, 10));
-}

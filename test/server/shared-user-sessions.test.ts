@@ -1,9 +1,8 @@
 import type { Session } from '../../gen/index.quickblox.v1';
-import { createLogger } from '../../server/logging/logger';
 import { shareUserSessions } from '../../server/sessions/shared-user-sessions';
 import { createUserSessionCache, type UserSessionCache } from '../../server/sessions/user-session-cache';
-import { connectSharedStore, type SharedStore } from '../../server/store/shared-store';
-import { type RedisServer, redisServerAvailable, startRedisServer } from '../support/redis-server';
+import { redisServerAvailable } from '../support/redis-server';
+import { until, useSharedStores } from '../support/shared-stores';
 
 const withRedis = redisServerAvailable() ? describe : describe.skip;
 
@@ -17,37 +16,16 @@ const session = (token: string, userId: bigint): Session => ({
   expiresAt: new Date(Date.now() + 60 * 60_000),
 });
 
-/** Resolves once `holds` does: a drop reaches the other replicas over pub/sub, a moment later. */
-async function until(holds: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await holds())) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 withRedis('user sessions shared through Redis', () => {
-  let redis: RedisServer;
-  let stores: SharedStore[] = [];
+  const stores = useSharedStores();
   let account = 0;
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(() => redis.stop());
-  afterEach(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    stores = [];
-  });
   /** Two replicas' caches on one account, and how many sessions each took from the other. */
   async function replicas(): Promise<{ caches: UserSessionCache[]; shared: number[] }> {
     account++;
     const shared = [0, 0];
     const caches = await Promise.all(
       [0, 1].map(async (i) => {
-        const store = connectSharedStore({
-          url: redis.url,
-          account: `quickblox:${account}`,
-          secret: 'test-only-secret-of-32-characters-x',
-          logger: createLogger('silent'),
-        });
-        stores.push(store);
-        await store.ready(2000);
+        const store = await stores.connect(`quickblox:${account}`);
         return shareUserSessions(createUserSessionCache({ hash: store.sealer.hash }), store, { onShared: () => shared[i]!++ });
       }),
     );
