@@ -38,10 +38,25 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/**
+ * The arguments with a negative number after an option that takes a value
+ * joined to it (`--https-port -1` as `--https-port=-1`): parseArgs would read
+ * `-1` as an unknown short option.
+ */
+function withNegativeValues(args: string[]): string[] {
+  const takesValue = (arg: string | undefined) =>
+    arg?.startsWith('--') && !arg.includes('=') && options[arg.slice(2) as keyof typeof options]?.type === 'string';
+  return args.flatMap((arg, i) => {
+    if (/^-\d+$/.test(arg) && takesValue(args[i - 1])) return [];
+    const next = args[i + 1];
+    return next !== undefined && /^-\d+$/.test(next) && takesValue(arg) ? [`${arg}=${next}`] : [arg];
+  });
+}
+
 /** The command line, or its problem and the usage on stderr and exit code 2. */
 function commandLine() {
   try {
-    return parseArgs({ options }).values;
+    return parseArgs({ options, args: withNegativeValues(process.argv.slice(2)) }).values;
   } catch (e) {
     console.error(`emulator: ${(e as Error).message}\n\n${usage}`);
     process.exit(2);

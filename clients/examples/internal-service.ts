@@ -2,7 +2,9 @@
 // user, looks users up and updates its own profile. In a service of yours,
 // import from '@qb-grpc-gateway/client' instead of '../src'.
 //
-//   GATEWAY_ADDRESS=127.0.0.1:50051 node dist/clients/examples/internal-service.js
+//   npm run build && GATEWAY_ADDRESS=127.0.0.1:50051 node dist/clients/examples/internal-service.js
+//
+// (from the repository's root, against `npm run dev`; test/e2e/client-example.test.ts runs exactly that).
 import { randomBytes } from 'node:crypto';
 import { createGatewayClient, GatewayError, UserSession } from '../src';
 

@@ -4,12 +4,12 @@ import { request } from 'undici';
 import { demoApplication } from '../../emulator/demo';
 import { root } from './dev-gateway';
 
-/** `npm run emulator` as built (`node dist/emulator/main.js`), in each flavour, on a port the system picks. */
+/** `npm run emulator` as built (`node dist/emulator/main.js`), in each flavour, on a port the system picks and no HTTPS (`--https-port -1`, as its help writes it). */
 it.each([
   [[], 'QuickBlox', '/session.json', /^[0-9a-f]{40}$/],
   [['--flavour', 'connectycube'], 'ConnectyCube', '/session', /^[0-9A-F]{36}$/],
 ] as const)('npm run emulator -- %j serves its API and stops on SIGTERM', async (args, title, path, tokenShape) => {
-  const child = spawn('node', ['dist/emulator/main.js', '--port', '0', '--https-port=-1', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', ['dist/emulator/main.js', '--port', '0', '--https-port', '-1', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
