@@ -96,3 +96,32 @@ it('SIGTERM: readiness goes 503, the call in flight completes, new calls are ref
   channel.close();
   emulator.state.setFaults({ latencyMs: 0 });
 }, 60_000);
+
+it('SIGTERM sent to `npm start`, as a supervisor or `docker stop` sends it, reaches the gateway: it drains and npm exits 0', async () => {
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      QB_APPLICATION_ID: String(app.id),
+      QB_AUTH_KEY: app.authKey,
+      QB_AUTH_SECRET: app.authSecret,
+      QB_API_ENDPOINT: emulator.url,
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: '0',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.resume();
+  const logLine = logWatcher(child.stdout!);
+  const listening = await logLine('gRPC server listening');
+  await logLine('ready: the upstream accepted the gateway credentials');
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  child.kill('SIGTERM'); // to npm itself, not to the node process under it
+  expect(await logLine('signal received')).toMatchObject({ signal: 'SIGTERM' });
+  expect(await exited).toEqual([0, null]);
+  // Nothing is left listening on the gateway's port.
+  await expect(request(`http://${String(listening.metrics)}/healthz`)).rejects.toThrow();
+}, 60_000);
