@@ -1,5 +1,6 @@
 import { createCallerGate } from '../callers/caller-gate';
 import type { GatewayConfig } from '../config/gateway-config';
+import { checkListenable, listenError } from '../errors/listen-error';
 import type { Logger } from '../logging/logger';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics';
 import { startMetricsServer } from '../metrics/metrics-server';
@@ -45,6 +46,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     if (state.ready) logger.info('ready: the upstream accepted the gateway credentials');
     else logger.warn({ reason: state.reason, detail: state.detail }, 'not ready');
   });
+  // Before anything connects: a port taken is said in terms of the variable to change.
+  await checkListenable('GRPC_PORT', config.grpc.host, config.grpc.port);
+  await checkListenable('METRICS_PORT', config.grpc.host, config.metricsPort);
   const metrics = createGatewayMetrics();
   const store = await sharedStore(config, logger, metrics);
   const nonceTag = await store?.nonceTag();
@@ -69,10 +73,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     connections: config.grpc.connections,
   });
   const { tls } = config.grpc;
-  const port = await server.listen(`${config.grpc.host}:${config.grpc.port}`, serverCredentials(tls));
-  const host = config.grpc.host.includes(':') ? `[${config.grpc.host}]` : config.grpc.host;
-  const address = `${host}:${port}`;
-  const operator = await startMetricsServer(config.grpc.host, config.metricsPort, metrics.registry, readiness);
+  const { port, host, address, operator } = await bindPorts(config, server, metrics, readiness, async () => {
+    await Promise.all([upstream.close(), store?.close()]);
+  });
   logger.info(
     {
       address,
@@ -111,6 +114,31 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       return stopping;
     },
   };
+}
+
+/**
+ * Binds the gRPC port, then the operator's. A port taken since the checks at
+ * start gets the same message, and nothing is left open behind it.
+ */
+async function bindPorts(
+  config: GatewayConfig,
+  server: ReturnType<typeof createGrpcServer>,
+  metrics: GatewayMetrics,
+  readiness: Readiness,
+  close: () => Promise<void>,
+) {
+  const giveUp = async (e: Error): Promise<never> => {
+    server.forceShutdown();
+    await close();
+    throw e;
+  };
+  const { host: bindHost, port: grpcPort, tls } = config.grpc;
+  const port = await server
+    .listen(`${bindHost}:${grpcPort}`, serverCredentials(tls))
+    .catch((e: unknown) => giveUp(listenError('GRPC_PORT', bindHost, grpcPort, e)));
+  const host = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  const operator = await startMetricsServer(bindHost, config.metricsPort, metrics.registry, readiness).catch(giveUp);
+  return { port, host, address: `${host}:${port}`, operator };
 }
 
 /** What the services share: the upstream, the caches, the audit log and, unless turned off, coalescing. */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { listenError } from '../errors/listen-error';
 import type { Readiness } from '../readiness';
 
 export interface MetricsServer {
@@ -35,7 +36,7 @@ export async function startMetricsServer(host: string, port: number, registry: R
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => reject(listenError('METRICS_PORT', host, port, e)));
     server.listen(port, host, () => resolve());
   });
   return {
