@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { summariseProfile } from './lib/cpu-profile';
 import { type EmulatorInfo, startGatewayProcess, waitReady } from './lib/gateway-process';
 import { ghz } from './lib/ghz';
-import { findGoTool } from './lib/go-tool';
+import { findGoTool, goTools } from './lib/go-tool';
 import { startChild, stop, threadCpuSeconds } from './lib/processes';
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   const ghzBin = findGoTool('ghz');
   if (!ghzBin) {
-    console.error('bench:profile needs ghz (go install github.com/bojand/ghz/cmd/ghz@latest)');
+    console.error(`bench:profile needs ghz (go install ${goTools.ghz})`);
     process.exit(2);
   }
   const profileDir = mkdtempSync(join(tmpdir(), 'qb-bench-profile-'));

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { EmulatorInfo } from './lib/gateway-process';
-import { findGoTool } from './lib/go-tool';
+import { findGoTool, goTools } from './lib/go-tool';
 import { startChild, stop } from './lib/processes';
 import { writeReport } from './report';
 import type { Bench, BenchSettings, Scenario } from './scenarios/bench';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const settings = settingsFromArgs();
   const log = (line: string) => console.log(`[bench] ${line}`);
   const ghzBin = findGoTool('ghz');
-  if (!ghzBin) log('ghz not found (go install github.com/bojand/ghz/cmd/ghz@latest): the ghz scenarios are left out');
+  if (!ghzBin) log(`ghz not found (go install ${goTools.ghz}): the ghz scenarios are left out`);
   log(
     `${settings.full ? 'full' : 'short'} run: ${settings.seconds} s per scenario after ${settings.warmup} s of warm-up, ${settings.concurrency} calls in flight`,
   );

@@ -2,8 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The Go tools the benchmarks and the end-to-end suite use, as `go install` takes them: the versions .ci/run pins. */
+export const goTools = {
+  grpcurl: 'github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4',
+  ghz: 'github.com/bojand/ghz/cmd/ghz@v0.121.0',
+} as const;
+
 /** A Go tool installed with `go install` (grpcurl, ghz): on PATH or in `$(go env GOPATH)/bin`; undefined when absent. */
-export function findGoTool(name: string): string | undefined {
+export function findGoTool(name: keyof typeof goTools): string | undefined {
   const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
   try {
     dirs.push(join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin'));

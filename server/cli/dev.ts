@@ -1,3 +1,4 @@
+import pretty from 'pino-pretty';
 import { demoApplication, startEmulator } from '../../emulator';
 import { type UpstreamName, upstreamNames } from '../config/upstream-names';
 import { type Gateway, startGateway } from '../grpc/gateway-server';
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
     });
   }
   const config = configOrExit(env, 'Run with --help for every variable.');
-  const logger = createLogger(config.logLevel);
+  // Development only: log lines for a person (pino-pretty, a devDependency); `npm start` keeps JSON lines for machines.
+  const logger = createLogger(config.logLevel, pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }));
   const tracing = startTracing(env);
   const gateway = await startGateway(config, { logger });
   const target = gateway.address.replace(/^0\.0\.0\.0:/, '127.0.0.1:');

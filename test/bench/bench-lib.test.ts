@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { summariseProfile } from '../../bench/lib/cpu-profile';
 import { median } from '../../bench/lib/equal-load';
+import { goTools } from '../../bench/lib/go-tool';
 import { paced } from '../../bench/lib/paced';
 
 describe('summariseProfile', () => {
@@ -54,4 +55,12 @@ it('median: the middle value, or the mean of the two middle ones, NaN left out',
   expect(median([4, 1, 3, 2])).toBe(2.5);
   expect(median([NaN, 5])).toBe(5);
   expect(median([])).toBeNaN();
+});
+
+it('pins each Go tool once: .ci/run and the READMEs install the versions bench/lib/go-tool.ts names', () => {
+  const read = (file: string) => readFileSync(resolve(__dirname, '../..', file), 'utf8');
+  expect(read('.ci/run')).toContain(`go install ${goTools.grpcurl}`);
+  expect(read('README.md')).toContain(goTools.grpcurl);
+  expect(read('bench/README.md')).toContain(goTools.ghz);
+  expect(`${read('README.md')}${read('bench/README.md')}`).not.toMatch(/go install \S+@latest/);
 });

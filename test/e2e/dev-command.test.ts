@@ -18,7 +18,7 @@ it.each([
 ] as const)(
   'npm run dev%s prints grpcurl calls that work, and stops cleanly on SIGTERM',
   async (_shown, args, title, tokenShape) => {
-    const grpcurl = goTool('grpcurl', 'github.com/fullstorydev/grpcurl/cmd/grpcurl');
+    const grpcurl = goTool('grpcurl');
     const child = spawn('npm', ['run', '-s', 'dev', ...args], {
       cwd: root,
       env: { ...process.env, GRPC_PORT: '0', LOG_LEVEL: 'warn', QB_APPLICATION_ID: '', QB_AUTH_KEY: '', QB_AUTH_SECRET: '' },

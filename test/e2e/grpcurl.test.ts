@@ -14,7 +14,7 @@ describe.each([
   let grpcurl: string;
 
   beforeAll(async () => {
-    grpcurl = goTool('grpcurl', 'github.com/fullstorydev/grpcurl/cmd/grpcurl');
+    grpcurl = goTool('grpcurl');
     gateway = await startDevGateway({}, ['--upstream', upstream]);
   }, 60_000);
   afterAll(async () => {
