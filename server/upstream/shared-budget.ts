@@ -38,6 +38,9 @@ redis.call('PEXPIRE', key, window + wait + 1000)
 return {1, wait, replicas}
 `;
 
+/** How often each replica tells the shared window it exists. */
+const heartbeatMs = 2000;
+
 export interface SharedBudgetOptions {
   perSecond: number;
   maxWaitMs: number;
@@ -61,10 +64,11 @@ export type LocalLimiter = (perSecond: number, fullAt: number) => LocalRateLimit
  * replica's own share (`ownFraction` of the budget over the replicas counted)
  * when one is free at once, with no round trip; else it reserves the pool's
  * next slot in Redis (the rest of the budget), so that a load well under the
- * limit costs Redis nothing and a queue forms in one place. A share starts as
- * if its window had just filled, at start and whenever it changes (a replica
- * joined or left), and there is none until the replica has counted the
- * others, so that the shares never add up to more than their part. While Redis cannot be used, each
+ * limit costs Redis nothing and a queue forms in one place. A share is
+ * usable only a heartbeat and a window after it was sized, at start and
+ * whenever the count changes (a replica joined or left), and there is none
+ * until the replica has counted the others, so that the shares never add up
+ * to more than their part. While Redis cannot be used, each
  * replica keeps its share of the budget on its own (`local(share, now)`: the
  * limit over the replicas last seen, after a window as if full), so a call
  * never fails because Redis is down and the replicas together still keep to
@@ -86,7 +90,9 @@ export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptio
     const next = Math.floor(ownPart / replicas);
     if (next === share) return;
     share = next;
-    own = share >= 1 ? local(share, Date.now()) : undefined;
+    // Usable only after a heartbeat's time and a window: by then every replica has counted again (each beats every
+    // 2 s), so one that missed a join's notice never spends a share sized for fewer replicas than there are.
+    own = share >= 1 ? local(share, Date.now() + heartbeatMs) : undefined;
   };
   // With no share of its own (too many replicas for the part), a replica takes everything from the pool, which is then the whole budget.
   const pool = () => (share >= 1 ? options.perSecond - ownPart : options.perSecond);
@@ -152,7 +158,7 @@ function countReplicas(store: SharedStore, replicasKey: string, replica: string,
       })
       .catch(() => undefined);
   };
-  const beat = setInterval(() => heartbeat(false), 2000).unref();
+  const beat = setInterval(() => heartbeat(false), heartbeatMs).unref();
   store.redis.on('ready', () => heartbeat(true));
   store.subscribe(joined, (who) => who !== replica && heartbeat(false));
   heartbeat(true); // the store may be connected already: 'ready' came before this limiter
