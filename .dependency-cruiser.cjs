@@ -54,11 +54,11 @@ module.exports = {
       to: { path: '^emulator/', pathNot: '^emulator/index\\.ts$' },
     },
     {
-      name: 'server-uses-only-the-shared-reasons-of-clients',
+      name: 'server-uses-only-the-shared-lists-of-clients',
       severity: 'error',
-      comment: 'The server shares the error reasons with the client package and nothing else of it.',
+      comment: 'The server shares the error reasons and the update-mask paths with the client package and nothing else of it.',
       from: { path: '^server/' },
-      to: { path: '^clients/', pathNot: '^clients/src/error-reasons\\.ts$' },
+      to: { path: '^clients/', pathNot: '^clients/src/(error-reasons|user-field-paths)\\.ts$' },
     },
     {
       name: 'clients-stand-alone',

@@ -43,7 +43,9 @@ export const replicasScenario: Scenario = {
         const clients = gateways.map((g) => createGatewayClient({ address: g.target }));
         let n = 0;
         const call = () => (clients[n++ % clients.length] ?? clients[0]!).users.getUser({ id: BigInt(emulator.aliceId) });
-        await paced(call, { rate, concurrency: settings.concurrency, seconds: 1 });
+        // Warm for longer than a replica's own budget share takes to become usable (a heartbeat and a window,
+        // server/upstream/shared-budget.ts): what is measured is the steady state, not the first seconds.
+        await paced(call, { rate, concurrency: settings.concurrency, seconds: 4 });
         log(`10. ${label} at ${rate}/s`);
         const before = gateways.map((g) => cpuSeconds(g.pid));
         const load = await paced(call, { rate, concurrency: settings.concurrency, seconds });

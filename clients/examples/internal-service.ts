@@ -6,7 +6,7 @@
 //
 // (from the repository's root, against `npm run dev`; test/e2e/client-example.test.ts runs exactly that).
 import { randomBytes } from 'node:crypto';
-import { createGatewayClient, GatewayError, UserSession } from '../src';
+import { createGatewayClient, GatewayError, UserSession, userMask } from '../src';
 
 export interface ExampleResult {
   userId: bigint;
@@ -39,7 +39,7 @@ export async function runExample(address: string, log: (line: string) => void = 
     log(`found ${found.user!.login}; ${tagged.users.length} user(s) tagged "service"`);
 
     const updated = await me.run((options) =>
-      client.users.updateUser({ id: user!.id, user: { fullName: 'Example Service' }, updateMask: ['full_name'] }, options),
+      client.users.updateUser({ id: user!.id, user: { fullName: 'Example Service' }, updateMask: userMask('full_name') }, options),
     );
     log(`profile updated: ${updated.user!.fullName}`);
     await me.destroy();

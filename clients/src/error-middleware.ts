@@ -1,5 +1,6 @@
 import { ClientError, type ClientMiddleware, type Metadata } from 'nice-grpc-common';
 import { BadRequest, ErrorInfo, RetryInfo, Status as RpcStatus } from '../../gen/index.google.rpc';
+import type { GatewayReason } from './error-reasons';
 import { GatewayError, type GatewayErrorDetails } from './gateway-error';
 
 const detailsKey = 'grpc-status-details-bin';
@@ -39,7 +40,7 @@ export function decode(bin: Uint8Array | string | undefined): GatewayErrorDetail
       switch (any.typeUrl.slice(any.typeUrl.lastIndexOf('/') + 1)) {
         case 'google.rpc.ErrorInfo': {
           const info = ErrorInfo.decode(any.value);
-          decoded.reason = info.reason;
+          decoded.reason = info.reason as GatewayReason;
           decoded.domain = info.domain;
           if (info.metadata.upstream_status) decoded.upstreamStatus = Number(info.metadata.upstream_status);
           if (info.metadata.upstream_message) decoded.upstreamMessage = info.metadata.upstream_message;

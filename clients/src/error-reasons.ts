@@ -61,7 +61,13 @@ export const ErrorReason = {
 /** One of the documented reasons. */
 export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
 
+/** The reason for a taken unique field other than the three listed: `<FIELD>_TAKEN`. */
+export type TakenReason = `${string}_TAKEN`;
+
+/** What `GatewayError.reason` can be: a documented reason, or a taken field's. */
+export type GatewayReason = ErrorReason | TakenReason;
+
 /** The reason for a taken unique field, from the upstream's field name: `login` → `LOGIN_TAKEN`. */
-export function takenReason(upstreamField: string): string {
+export function takenReason(upstreamField: string): TakenReason {
   return `${upstreamField.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_TAKEN`;
 }

@@ -1,5 +1,5 @@
 import { ClientError, Status } from 'nice-grpc-common';
-import { ErrorReason } from './error-reasons';
+import { ErrorReason, type GatewayReason } from './error-reasons';
 
 /** A bad request field, named by its path in the request (`user.login`). */
 export interface FieldViolation {
@@ -9,8 +9,12 @@ export interface FieldViolation {
 
 /** What the gateway said about a failure beyond its status code (google.rpc details). */
 export interface GatewayErrorDetails {
-  /** Stable machine-readable cause, e.g. `SESSION_EXPIRED`, `LOGIN_TAKEN` (google.rpc.ErrorInfo). */
-  reason?: string;
+  /**
+   * Stable machine-readable cause, e.g. `SESSION_EXPIRED`, `LOGIN_TAKEN`
+   * (google.rpc.ErrorInfo): one of `ErrorReason`, or `<FIELD>_TAKEN`. A newer
+   * gateway may add reasons: compare with `ErrorReason`, do not switch exhaustively.
+   */
+  reason?: GatewayReason;
   /** The ErrorInfo domain: `quickblox.com` for the gateway's errors. */
   domain?: string;
   /** The HTTP status the QuickBlox API answered, when it answered. */
@@ -29,7 +33,7 @@ export interface GatewayErrorDetails {
  * keeps working.
  */
 export class GatewayError extends ClientError implements GatewayErrorDetails {
-  readonly reason?: string;
+  readonly reason?: GatewayReason;
   readonly domain?: string;
   readonly upstreamStatus?: number;
   readonly upstreamMessage?: string;

@@ -47,8 +47,9 @@ export {
   UserTagsQuery,
 } from '../../gen/index.quickblox.v1';
 export type { GatewayCredentials } from './channel-credentials';
-export { ErrorReason, takenReason } from './error-reasons';
+export { ErrorReason, type GatewayReason, type TakenReason, takenReason } from './error-reasons';
 export { createGatewayClient, type GatewayCallOptions, type GatewayClient, type GatewayClientOptions, type RetrySettings } from './gateway-client';
 export { type FieldViolation, GatewayError, type GatewayErrorDetails } from './gateway-error';
 export { tokenMetadataKey, withToken } from './token';
+export { type UserFieldPath, userFieldPaths, userMask } from './user-field-paths';
 export { UserSession } from './user-session';

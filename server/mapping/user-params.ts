@@ -1,3 +1,4 @@
+import type { UserFieldPath } from '../../clients/src/user-field-paths';
 import type { UserFields } from '../../gen/index.quickblox.v1';
 import type { Feature } from '../upstream/flavour';
 import type { Params } from '../upstream/form-encoding';
@@ -18,8 +19,8 @@ const textField =
   (v, field, f) =>
     rules.optionalText(v, field, f[key] as string | undefined, max);
 
-/** The writable fields of the contract's UserFields, by field name, and how each goes upstream. */
-const writable: Record<string, FieldSpec> = {
+/** The writable fields of the contract's UserFields, by field name, and how each goes upstream: exactly the client's typed mask paths. */
+const writable: Record<UserFieldPath, FieldSpec> = {
   login: { param: 'login', value: (f) => f.login, check: (v, field, f) => f.login !== undefined && rules.login(v, field, f.login) },
   email: { param: 'email', value: (f) => f.email, check: (v, field, f) => f.email !== undefined && rules.email(v, field, f.email) },
   full_name: { param: 'full_name', value: (f) => f.fullName, check: textField('fullName', 255) },
@@ -92,7 +93,7 @@ export function isWritableUserField(name: string): boolean {
 export function userParams(f: UserFields, names: readonly string[], v: rules.Violations): Params {
   const params: [string, string][] = [];
   for (const name of names) {
-    const spec = Object.hasOwn(writable, name) ? writable[name] : undefined;
+    const spec = Object.hasOwn(writable, name) ? writable[name as UserFieldPath] : undefined;
     if (!spec) continue;
     spec.check(v, `user.${name}`, f);
     params.push([`user[${spec.param}]`, spec.value(f) ?? '']);
