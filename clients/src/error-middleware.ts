@@ -1,7 +1,8 @@
-import { ClientError, type ClientMiddleware, type Metadata } from 'nice-grpc-common';
+import { ClientError, type ClientMiddleware, type Metadata, Status } from 'nice-grpc-common';
 import { BadRequest, ErrorInfo, RetryInfo, Status as RpcStatus } from '../../gen/index.google.rpc';
-import type { GatewayReason } from './error-reasons';
+import { ErrorReason, type GatewayReason } from './error-reasons';
 import { GatewayError, type GatewayErrorDetails } from './gateway-error';
+import { unencodableNumbers } from './request-check';
 
 const detailsKey = 'grpc-status-details-bin';
 
@@ -22,9 +23,22 @@ export const errorMiddleware: ClientMiddleware = async function* decodeErrors(ca
     });
   } catch (error) {
     if (!(error instanceof ClientError) || error instanceof GatewayError) throw error;
+    if (error.code === Status.INTERNAL && /serializ/i.test(error.details)) throw unencodable(error, call.request);
     throw new GatewayError(error.path, error.code, error.details, decode(trailer?.get(detailsKey)));
   }
 };
+
+/**
+ * A request grpc-js could not encode (a `1.5` where an int64 goes) never left
+ * this process: the caller's error, INVALID_ARGUMENT naming the fields, as
+ * the gateway itself would have said, rather than INTERNAL.
+ */
+function unencodable(error: ClientError, request: unknown): GatewayError {
+  const fieldViolations = unencodableNumbers(request);
+  const named = fieldViolations.map((v) => `${v.field} ${v.description}`).join('; ');
+  const details = `the request cannot be encoded${named ? `: ${named}` : ` (${error.details})`}`;
+  return new GatewayError(error.path, Status.INVALID_ARGUMENT, details, { reason: ErrorReason.INVALID_ARGUMENT, domain: 'quickblox.com', fieldViolations });
+}
 
 export function decode(bin: Uint8Array | string | undefined): GatewayErrorDetails {
   const decoded: GatewayErrorDetails = { fieldViolations: [] };

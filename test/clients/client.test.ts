@@ -63,6 +63,20 @@ it('decodes a bad sign-up into one typed error with its field violations', async
   expect(expired.isSessionExpired()).toBe(true);
 });
 
+it('refuses a number an int64 field cannot take before sending: INVALID_ARGUMENT naming the field, never INTERNAL', async () => {
+  const started = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${stack.gateway.metricsPort}/metrics`)).text();
+    return [...text.matchAll(/^grpc_server_started_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  };
+  const before = await started();
+  const fraction = await failure(client.users.getUser({ id: 1.5 as unknown as bigint }));
+  expect(fraction).toMatchObject({ code: Status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', fieldViolations: [{ field: 'id' }] });
+  expect(fraction.violationsOf('id')[0]!.description).toContain('must be a whole number, got 1.5');
+  const nested = await failure(client.users.updateUser({ id: 1n, user: { externalUserId: 2.5 as unknown as bigint, tags: [] } }));
+  expect(nested.fieldViolations.map((v) => v.field)).toEqual(['user.external_user_id']);
+  expect(await started()).toBe(before);
+});
+
 it('gives DEADLINE_EXCEEDED within the deadline', async () => {
   stack.emulator.state.setFaults({ latencyMs: 1500 });
   const started = Date.now();
