@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { request } from 'undici';
+import { root, startDevGateway } from './dev-gateway';
+
+const run = promisify(execFile);
+
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { uid: string };
+  targets?: { expr: string; refId: string }[];
+}
+const dashboard = JSON.parse(readFileSync(join(root, 'deploy/grafana/qb-grpc-gateway.json'), 'utf8')) as { uid: string; panels: Panel[] };
+const queries = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
+
+/** Grafana's reference to the dashboard's datasource variable (built so that no string reads as a template). */
+const datasourceVariable = ['$', '{datasource}'].join('');
+
+/** A query as Prometheus receives it from Grafana: the dashboard's variables filled in. */
+const asSent = (expr: string) => expr.replaceAll('$__rate_interval', '5m').replaceAll('$job', 'qb-grpc-gateway');
+
+it('has panels with unique ids, each query on the datasource variable', () => {
+  expect(dashboard.uid).toBe('qb-grpc-gateway');
+  const ids = dashboard.panels.map((p) => p.id);
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const panel of dashboard.panels.filter((p) => p.type !== 'row')) {
+    expect(panel.datasource?.uid).toBe(datasourceVariable);
+    expect(panel.targets?.length).toBeGreaterThan(0);
+  }
+  expect(queries.length).toBeGreaterThanOrEqual(15);
+});
+
+it('has only queries that parse: promtool checks each as a recording rule', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qb-dashboard-'));
+  const rules = queries.map((q, i) => `      - record: dashboard:query_${i}\n        expr: ${JSON.stringify(asSent(q.expr))}`);
+  writeFileSync(join(dir, 'dashboard.rules.yml'), `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
+  const { stdout } = await run('promtool', ['check', 'rules', 'dashboard.rules.yml'], { cwd: dir });
+  expect(stdout).toContain(`SUCCESS: ${queries.length} rules found`);
+});
+
+it('names only metrics a live gateway exports', async () => {
+  const named = new Set(
+    queries.flatMap((q) => [...q.expr.matchAll(/\b((?:qb|grpc_server|process)_[a-z_]+?)(?:_bucket|_count|_sum)?\b(?=[{[\s)])/g)].map((m) => m[1]!)),
+  );
+  const gateway = await startDevGateway();
+  try {
+    const scraped = await (await request(`http://${gateway.operator}/metrics`)).body.text();
+    const exported = new Set([...scraped.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+    expect([...named].filter((name) => !exported.has(name))).toEqual([]);
+    expect(named.size).toBeGreaterThanOrEqual(15);
+  } finally {
+    await gateway.stop();
+  }
+});
