@@ -4,15 +4,25 @@ import { type HealthServiceImplementation, HealthCheckResponse_ServingStatus as 
 import type { Readiness } from '../readiness';
 
 /**
+ * The health service name a liveness probe asks for: SERVING while the
+ * process answers at all, ready or not, so that an orchestrator restarts a
+ * hung gateway but not one that waits for the upstream to accept its
+ * credentials (which a restart would not mend).
+ */
+export const livenessService = 'liveness';
+
+/**
  * `grpc.health.v1.Health` for the gateway's services and for the server as
  * a whole (the empty name): SERVING exactly while the gateway is ready —
  * NOT_SERVING before the upstream first accepts its credentials, while it
- * rejects them, and from the start of a shutdown. `Watch` streams end when the
- * gateway starts draining, so they never hold a shutdown open.
+ * rejects them, and from the start of a shutdown; `liveness` is SERVING
+ * throughout. `Watch` streams end when the gateway starts draining, so they
+ * never hold a shutdown open.
  */
 export function createHealthService(readiness: Readiness, services: readonly string[]): HealthServiceImplementation {
-  const known = new Set(['', ...services]);
-  const current = () => (readiness.state().ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+  const known = new Set(['', ...services, livenessService]);
+  const ready = () => (readiness.state().ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+  const statusOf = (service: string) => (service === livenessService ? ServingStatus.SERVING : ready());
   const draining = () => {
     const state = readiness.state();
     return !state.ready && state.reason === 'draining';
@@ -21,13 +31,13 @@ export function createHealthService(readiness: Readiness, services: readonly str
   return {
     async check({ service }) {
       if (!known.has(service)) throw new ServerError(Status.NOT_FOUND, `unknown service "${service}"`);
-      return { status: current() };
+      return { status: statusOf(service) };
     },
 
     async *watch({ service }, context) {
       let sent: ServingStatus | undefined;
       for (;;) {
-        const status = known.has(service) ? current() : ServingStatus.SERVICE_UNKNOWN;
+        const status = known.has(service) ? statusOf(service) : ServingStatus.SERVICE_UNKNOWN;
         if (status !== sent) {
           sent = status;
           yield { status };
@@ -38,8 +48,7 @@ export function createHealthService(readiness: Readiness, services: readonly str
     },
 
     async list() {
-      const status = current();
-      return { statuses: Object.fromEntries([...known].map((name) => [name, { status }])) };
+      return { statuses: Object.fromEntries([...known].map((name) => [name, { status: statusOf(name) }])) };
     },
   };
 }

@@ -88,7 +88,7 @@ describe('metrics and probes on the operator port', () => {
     expect(await health.check({ service: '' })).toEqual({ status: Serving.SERVING });
     expect(await health.check({ service: 'quickblox.v1.UserService' })).toEqual({ status: Serving.SERVING });
     const { statuses } = await health.list({});
-    expect(Object.keys(statuses).sort()).toEqual(['', 'quickblox.v1.SessionService', 'quickblox.v1.UserService']);
+    expect(Object.keys(statuses).sort()).toEqual(['', 'liveness', 'quickblox.v1.SessionService', 'quickblox.v1.UserService']);
     await expect(health.check({ service: 'nope.Service' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
   });
 
@@ -122,6 +122,8 @@ describe('health follows readiness', () => {
       const health = createClient(HealthDefinition, channel);
       expect(await health.check({ service: '' })).toEqual({ status: Serving.NOT_SERVING });
       expect((await get(stack, '/readyz')).status).toBe(503);
+      // Not ready, yet alive: a liveness probe must not restart a gateway that waits for the upstream.
+      expect(await health.check({ service: 'liveness' })).toEqual({ status: Serving.SERVING });
       const seen: Serving[] = [];
       const watching = (async () => {
         for await (const { status } of health.watch({ service: 'quickblox.v1.UserService' })) {
