@@ -30,8 +30,9 @@ function logWatcher(stream: NodeJS.ReadableStream) {
   };
 }
 
-it('SIGTERM: readiness goes 503, the call in flight completes, new calls are refused, the process exits 0', async () => {
-  const child = spawn('node', ['dist/server/cli/main.js'], {
+/** The production gateway, started by `command`, in front of the emulator, its log lines on stdout. */
+function startGateway(command: string, args: string[]) {
+  const child = spawn(command, args, {
     cwd: root,
     env: {
       ...process.env,
@@ -45,9 +46,15 @@ it('SIGTERM: readiness goes 503, the call in flight completes, new calls are ref
       SHUTDOWN_GRACE_MS: '10000',
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.setEncoding('utf8');
+  child.stdout.setEncoding('utf8');
+  child.stderr.pipe(process.stderr);
+  return child;
+}
+
+it('SIGTERM: readiness goes 503, the call in flight completes, new calls are refused, the process exits 0', async () => {
+  const child = startGateway('node', ['dist/server/cli/main.js']);
   const logLine = logWatcher(child.stdout!);
   const listening = await logLine('gRPC server listening');
   await logLine('ready: the upstream accepted the gateway credentials');
@@ -98,23 +105,7 @@ it('SIGTERM: readiness goes 503, the call in flight completes, new calls are ref
 }, 60_000);
 
 it('SIGTERM sent to `npm start`, as a supervisor or `docker stop` sends it, reaches the gateway: it drains and npm exits 0', async () => {
-  const child = spawn('npm', ['start'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      QB_APPLICATION_ID: String(app.id),
-      QB_AUTH_KEY: app.authKey,
-      QB_AUTH_SECRET: app.authSecret,
-      QB_API_ENDPOINT: emulator.url,
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.setEncoding('utf8');
-  child.stderr!.resume();
+  const child = startGateway('npm', ['start']);
   const logLine = logWatcher(child.stdout!);
   const listening = await logLine('gRPC server listening');
   await logLine('ready: the upstream accepted the gateway credentials');
