@@ -7,6 +7,8 @@ export const goTools = {
   grpcurl: 'github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4',
   ghz: 'github.com/bojand/ghz/cmd/ghz@v0.121.0',
   helm: 'helm.sh/helm/v3/cmd/helm@v3.22.0',
+  // Not `go install`-able (its go.mod has replace directives): .ci/run builds it in a throwaway module.
+  jaeger: 'github.com/jaegertracing/jaeger/cmd/jaeger@v1.76.0',
 } as const;
 
 /** A Go tool installed with `go install` (grpcurl, ghz): on PATH or in `$(go env GOPATH)/bin`; undefined when absent. */

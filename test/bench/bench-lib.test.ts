@@ -61,6 +61,7 @@ it('pins each Go tool once: .ci/run and the READMEs install the versions bench/l
   const read = (file: string) => readFileSync(resolve(__dirname, '../..', file), 'utf8');
   expect(read('.ci/run')).toContain(`go install ${goTools.grpcurl}`);
   expect(read('.ci/run')).toContain(`go install ${goTools.helm}`);
+  expect(read('.ci/run')).toContain(`go get -tool ${goTools.jaeger}`);
   expect(read('README.md')).toContain(goTools.grpcurl);
   expect(read('bench/README.md')).toContain(goTools.ghz);
   expect(`${read('README.md')}${read('bench/README.md')}`).not.toMatch(/go install \S+@latest/);

@@ -7,6 +7,6 @@ import { findGoTool, goTools } from '../../bench/lib/go-tool';
  */
 export function goTool(name: keyof typeof goTools): string {
   const found = findGoTool(name);
-  if (!found) throw new Error(`${name} not found on PATH or in $(go env GOPATH)/bin; install it with: go install ${goTools[name]}`);
+  if (!found) throw new Error(`${name} not found on PATH or in $(go env GOPATH)/bin; .ci/run installs it (${goTools[name]}): see its tools step`);
   return found;
 }
