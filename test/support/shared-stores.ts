@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { createLogger } from '../../server/logging/logger';
 import { connectSharedStore, type SharedStore } from '../../server/store/shared-store';
 import { type RedisServer, startRedisServer } from './redis-server';
@@ -51,4 +52,22 @@ export function useSharedStores(): SharedStores {
 /** Resolves once `holds` does: what reaches the replicas over pub/sub arrives a moment later. */
 export async function until(holds: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await holds())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** Everything a real Redis holds under `pattern`: its key names, and the text of each string and set, one per line. */
+export async function heldInRedis(url: string, pattern = 'qb:*'): Promise<{ keys: string[]; text: string }> {
+  const raw = new Redis(url);
+  try {
+    const keys = await raw.keys(pattern);
+    const values = await Promise.all(
+      keys.map(async (k) => {
+        const type = await raw.type(k);
+        if (type === 'string') return String(await raw.get(k));
+        return type === 'set' ? (await raw.smembers(k)).join() : '';
+      }),
+    );
+    return { keys, text: [...keys, ...values].join('\n') };
+  } finally {
+    raw.disconnect();
+  }
 }
