@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { demoApplication, startEmulator } from '../emulator';
-import { appSessionRequest } from './lib/app-session-request';
+import { sessionRequest } from './lib/session-request';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const emulator = await startEmulator({ applications: [structuredClone(demoApplication)] });
-  const { path, ...session } = appSessionRequest();
+  const { path, ...session } = sessionRequest();
   const res = await request(`${emulator.url}${path}`, session);
   const token = ((await res.body.json()) as { session: { token: string } }).session.token;
   const userId = emulator.state.apps.get(demoApplication.id)!.users.find('login', 'alice')!.id;

@@ -22,6 +22,7 @@ import { memoryScenario } from './scenarios/memory';
 import { officialSdkScenario } from './scenarios/official-sdk';
 import { planLimitedScenario } from './scenarios/plan-limited';
 import { replicasScenario } from './scenarios/replicas';
+import { sessionEqualLoadScenario } from './scenarios/session-equal-load';
 
 const scenarios: Scenario[] = [
   getUserScenario,
@@ -29,6 +30,7 @@ const scenarios: Scenario[] = [
   officialSdkScenario,
   grpcFloorScenario,
   equalLoadScenario,
+  sessionEqualLoadScenario,
   createSessionScenario,
   coldStormScenario,
   memoryScenario,
@@ -37,17 +39,24 @@ const scenarios: Scenario[] = [
 ];
 
 function settingsFromArgs(): BenchSettings {
-  const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, rate: { type: 'string', default: '500' } } });
+  const { values } = parseArgs({
+    options: { full: { type: 'boolean', default: false }, rates: { type: 'string', default: '500,1000,1500' }, only: { type: 'string' } },
+  });
+  const rates = values.rates!.split(',').map(Number);
+  if (rates.some((r) => !(r > 0))) throw new Error(`--rates: calls per second, comma-separated (got "${values.rates}")`);
   const full = values.full === true;
   return {
     full,
     seconds: full ? 20 : 4,
     warmup: full ? 3 : 1,
     concurrency: 8,
-    rate: Number(values.rate),
+    rates,
+    rate: rates[0]!,
+    sessionRate: 1000,
     rounds: full ? 5 : 3,
     roundSeconds: full ? 10 : 5,
     cachedSessions: full ? 100_000 : 20_000,
+    only: values.only?.split(','),
   };
 }
 
@@ -62,12 +71,17 @@ async function main(): Promise<void> {
   );
   const { child: emulatorChild, info: emulator } = await startChild<EmulatorInfo>('child/emulator-server.js');
   log(`emulator on ${emulator.httpsUrl}`);
-  const bench: Bench = { settings, log, ghzBin, emulator, ca: readFileSync(emulator.certFile, 'utf8'), rows: [], equalRows: [], figures: {}, roundRatios: [] };
-  for (const scenario of scenarios) {
+  const bench: Bench = { settings, log, ghzBin, emulator, ca: readFileSync(emulator.certFile, 'utf8'), rows: [], equalRows: [], figures: {}, series: [] };
+  const chosen = settings.only ? scenarios.filter((s) => settings.only!.includes(s.name.split('.')[0]!)) : scenarios;
+  for (const scenario of chosen) {
     log(scenario.name);
     await scenario.run(bench);
   }
   await bench.direct?.pool.close();
+  if (bench.echo) {
+    bench.echo.client.close();
+    await stop(bench.echo.child);
+  }
   await stop(emulatorChild);
   const stamp = writeReport(bench);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/${stamp}.{md,json}`);

@@ -23,7 +23,7 @@ export interface ProfileSummary {
 }
 
 /** Where a frame's code comes from: a package, the gateway, its generated code, Node itself, or V8's own buckets. */
-function area(url: string, name: string): string {
+export function area(url: string, name: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (url.includes('/dist/server/')) return 'gateway code';
@@ -31,6 +31,12 @@ function area(url: string, name: string): string {
   if (url.startsWith('node:')) return 'Node internals (JS)';
   if (name.startsWith('(')) return name;
   return 'native (TLS, HTTP/2, syscalls)';
+}
+
+/** A frame as the summaries name it: the function, and its file and line relative to node_modules or dist. */
+export function frameName(functionName: string, url: string, lineNumber: number): string {
+  const shortUrl = url.replace(/.*node_modules\//, '').replace(/.*\/dist\//, '');
+  return `${functionName || '(anonymous)'}${shortUrl ? ` ${shortUrl}:${lineNumber + 1}` : ''}`;
 }
 
 /**
@@ -62,8 +68,7 @@ export function summariseProfile(file: string, fromUs: number, toUs: number): Pr
     }
     const where = area(url, functionName);
     byArea.set(where, (byArea.get(where) ?? 0) + us);
-    const shortUrl = url.replace(/.*node_modules\//, '').replace(/.*\/dist\//, '');
-    const fn = `${functionName || '(anonymous)'}${shortUrl ? ` ${shortUrl}:${lineNumber + 1}` : ''}`;
+    const fn = frameName(functionName, url, lineNumber);
     byFn.set(fn, (byFn.get(fn) ?? 0) + us);
   }
   const busy = Math.max(1, total - idle);

@@ -15,6 +15,8 @@ export interface EqualLoadPath {
 export interface PathRound {
   requests: number;
   errors: number;
+  /** Calls completed a second. */
+  rps: number;
   serverCpuUs?: number;
   /** This process's CPU per call minus what the pacing costs; only for paced loads. */
   callerCpuUs?: number;
@@ -41,11 +43,12 @@ export async function equalLoad(paths: EqualLoadPath[], rounds: number, pacingUs
           ? {
               requests: result.requests,
               errors: result.errors,
+              rps: result.requests / result.seconds,
               serverCpuUs,
               callerCpuUs: callerCpuUs(result) - pacingUs,
               latencies: result.latencies,
             }
-          : { requests: result.requests, errors: result.errors, serverCpuUs, ghz: result },
+          : { requests: result.requests, errors: result.errors, rps: result.rps, serverCpuUs, ghz: result },
       );
     }
   }

@@ -30,7 +30,16 @@ export function fromLoad(scenario: string, load: LoadResult, extra: Partial<Row>
 
 /** A row from a ghz run. */
 export function fromGhz(scenario: string, r: GhzResult, extra: Partial<Row> = {}): Row {
-  return { scenario, requests: r.requests, errors: r.errors, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, ...extra };
+  const note = [extra.note, errorNote(r.errorCauses)].filter(Boolean).join('; ') || undefined;
+  return { scenario, requests: r.requests, errors: r.errors, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, ...extra, note };
+}
+
+/** ghz's error messages, counted, for a row's note: every error in a row is shown with its cause. */
+export function errorNote(causes: Record<string, number> | undefined): string | undefined {
+  if (!causes) return undefined;
+  return `errors: ${Object.entries(causes)
+    .map(([message, n]) => `${n} × ${message}`)
+    .join('; ')}`;
 }
 
 /** A row of the equal-load rounds: CPU per call as the median of the rounds, latencies pooled (ghz: the median of its percentiles). */

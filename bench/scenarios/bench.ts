@@ -12,12 +12,21 @@ export interface BenchSettings {
   warmup: number;
   /** Calls in flight. */
   concurrency: number;
-  /** The equal-load rounds: every path at `rate` calls/s, `rounds` times, interleaved, `roundSeconds` each. */
+  /**
+   * The equal-load series: at each rate every path, `rounds` times,
+   * interleaved, `roundSeconds` each; the highest rate every path sustains is
+   * added. The first rate is also that of the hop and of the replicas.
+   */
+  rates: number[];
   rate: number;
+  /** The rate of the CreateSession equal-load rounds. */
+  sessionRate: number;
   rounds: number;
   roundSeconds: number;
   /** User sessions the memory scenario caches. */
   cachedSessions: number;
+  /** `--only 1,2,3,4,E`: the scenarios to run, by the number or letter before their dot (a scenario needs those it builds on). */
+  only?: string[];
 }
 
 /** A call the equal-load rounds can pace. */
@@ -40,8 +49,10 @@ export interface Bench {
   equalRows: Row[];
   /** Figures for the verdicts, by name. */
   figures: Record<string, number>;
-  /** Gateway CPU ÷ (echo CPU + undici CPU) in each equal-load round. */
-  roundRatios: number[];
+  /** The equal-load series, rate by rate. */
+  series: SeriesPoint[];
+  /** Gateway ÷ (echo + signed undici POST) per CreateSession, in each round. */
+  sessionRatios?: number[];
   /** The gateway of the GetUser scenarios, and a client package client on it. */
   gateway?: { process: GatewayProcess; client: GatewayClient; getUser: Call };
   /** The same lookup sent straight to the emulator with undici. */
@@ -49,7 +60,26 @@ export interface Bench {
   /** The same lookup with the official SDK. */
   sdkGet?: Call;
   /** The bare gRPC echo server. */
-  echo?: { child: ChildProcess; target: string; client: GatewayClient };
+  echo?: { child: ChildProcess; target: string; client: GatewayClient; getUser: Call };
+}
+
+/** One rate of the equal-load series: CPU per call of each path (medians of the rounds) and the ratio. */
+export interface SeriesPoint {
+  rate: number;
+  /** The gateway with one upstream request per call, as the HTTP floor makes. */
+  gatewayCpuUs: number;
+  echoCpuUs: number;
+  undiciCpuUs: number;
+  /** Gateway ÷ (echo + undici): the median of the rounds' ratios, and each round's. */
+  ratio: number;
+  ratios: number[];
+  /** The gateway as shipped (coalescing on): CPU per call and its ratio over the same floors. */
+  shippedCpuUs: number;
+  shippedRatio: number;
+  /** Upstream requests per GetUser the gateway as shipped sent at this rate (coalescing shares requests). */
+  upstreamPerCall: number;
+  /** Every path kept the rate in every round, without an error. */
+  sustained: boolean;
 }
 
 export interface Scenario {

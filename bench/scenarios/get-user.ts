@@ -1,7 +1,7 @@
 import { createGatewayClient } from '../../clients/src';
 import { closedLoop } from '../lib/closed-loop';
 import { metricSum, startGatewayProcess, waitReady } from '../lib/gateway-process';
-import { ghz } from '../lib/ghz';
+import { callsFor, ghz } from '../lib/ghz';
 import { measuredOn, memory } from '../lib/processes';
 import { fromGhz, fromLoad } from '../lib/rows';
 import type { Scenario } from './bench';
@@ -23,21 +23,23 @@ export const getUserScenario: Scenario = {
     if (ghzBin) {
       log('1. GetUser through the gateway (ghz)');
       const request = { id: String(emulator.aliceId) };
-      await ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', request, { concurrency, seconds: warmup });
+      const warm = await ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', request, { concurrency, seconds: warmup });
       const counts = async () => [
         await metricSum(gateway.metricsUrl, 'qb_upstream_requests_total'),
         await metricSum(gateway.metricsUrl, 'grpc_server_handled_total', 'grpc_method="GetUser"'),
       ];
       const [upstreamBefore, grpcBefore] = await counts();
       const { result, cpuUs } = await measuredOn(gateway.pid, () =>
-        ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', request, { concurrency, seconds }),
+        ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', request, { concurrency, ...callsFor(warm, seconds) }),
       );
       const [upstreamAfter, grpcAfter] = await counts();
       bench.figures.upstreamPerCall = (upstreamAfter! - upstreamBefore!) / (grpcAfter! - grpcBefore!);
+      bench.figures.gatewayClosedLoopRps = result.rps;
       bench.rows.push(fromGhz('1. GetUser via gateway (ghz)', result, { serverCpuUs: cpuUs, peakRssMb: memory(gateway.pid).peakRss / 2 ** 20 }));
     }
     log('1b. GetUser through the gateway with the client package');
     const { result: load, cpuUs } = await measuredOn(gateway.pid, () => closedLoop(getUser, concurrency, seconds));
+    bench.figures.gatewayClosedLoopRps ??= load.requests / load.seconds;
     bench.rows.push(fromLoad('1b. GetUser via gateway (client package)', load, { serverCpuUs: cpuUs, peakRssMb: memory(gateway.pid).peakRss / 2 ** 20 }));
   },
 };

@@ -1,6 +1,6 @@
 import { createGatewayClient } from '../../clients/src';
 import { closedLoop } from '../lib/closed-loop';
-import { ghz } from '../lib/ghz';
+import { callsFor, ghz } from '../lib/ghz';
 import { measuredOn, memory, startChild } from '../lib/processes';
 import { fromGhz, fromLoad } from '../lib/rows';
 import type { Scenario } from './bench';
@@ -14,12 +14,14 @@ export const grpcFloorScenario: Scenario = {
     const pid = child.pid!;
     const target = `127.0.0.1:${info.port}`;
     const client = createGatewayClient({ address: target });
-    bench.echo = { child, target, client };
+    bench.echo = { child, target, client, getUser: () => client.users.getUser({ id: 1n }) };
     if (bench.ghzBin) {
       const ghzBin = bench.ghzBin;
       bench.log('4. bare nice-grpc unary echo (gRPC floor, ghz)');
-      await ghz(ghzBin, target, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, seconds: warmup });
-      const { result, cpuUs } = await measuredOn(pid, () => ghz(ghzBin, target, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, seconds }));
+      const warm = await ghz(ghzBin, target, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, seconds: warmup });
+      const { result, cpuUs } = await measuredOn(pid, () =>
+        ghz(ghzBin, target, 'quickblox.v1.UserService/GetUser', { id: '1' }, { concurrency, ...callsFor(warm, seconds) }),
+      );
       bench.rows.push(fromGhz('4. echo server (gRPC floor, ghz)', result, { serverCpuUs: cpuUs, peakRssMb: memory(pid).peakRss / 2 ** 20 }));
     }
     bench.log('4b. bare nice-grpc unary echo with the client package');

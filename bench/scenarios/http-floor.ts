@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
-import { appSessionRequest } from '../lib/app-session-request';
 import { closedLoop } from '../lib/closed-loop';
 import { fromLoad } from '../lib/rows';
+import { sessionRequest } from '../lib/session-request';
 import type { Scenario } from './bench';
 
 /** 2. The same REST request straight to the emulator with undici: the HTTP floor. */
@@ -10,7 +10,7 @@ export const httpFloorScenario: Scenario = {
   async run(bench) {
     const { concurrency, warmup, seconds } = bench.settings;
     const pool = new Pool(bench.emulator.httpsUrl, { connections: concurrency, connect: { ca: bench.ca } });
-    const created = await pool.request(appSessionRequest());
+    const created = await pool.request(sessionRequest());
     const appToken = ((await created.body.json()) as { session: { token: string } }).session.token;
     const call = async () => {
       const res = await pool.request({ method: 'GET', path: `/users/${bench.emulator.aliceId}.json`, headers: { 'qb-token': appToken } });

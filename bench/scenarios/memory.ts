@@ -1,7 +1,7 @@
 import { Metadata } from 'nice-grpc';
 import { createGatewayClient } from '../../clients/src';
 import { metricSum, startGatewayProcess, waitReady } from '../lib/gateway-process';
-import { collectGarbage } from '../lib/inspector-gc';
+import { collectGarbage } from '../lib/inspector';
 import { freePort, memory, startChild, stop } from '../lib/processes';
 import { noteRow } from '../lib/rows';
 import type { Bench, Scenario } from './bench';

@@ -1,10 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type SamplingHeapProfile, summariseAllocations } from '../../bench/lib/allocation-profile';
 import { summariseProfile } from '../../bench/lib/cpu-profile';
 import { median } from '../../bench/lib/equal-load';
+import { callsFor } from '../../bench/lib/ghz';
 import { goTools } from '../../bench/lib/go-tool';
 import { paced } from '../../bench/lib/paced';
+import { errorNote } from '../../bench/lib/rows';
 
 describe('summariseProfile', () => {
   it('counts only the samples inside the window, by area and by function, idle apart', () => {
@@ -65,4 +68,39 @@ it('pins each Go tool once: .ci/run and the READMEs install the versions bench/l
   expect(read('README.md')).toContain(goTools.grpcurl);
   expect(read('bench/README.md')).toContain(goTools.ghz);
   expect(`${read('README.md')}${read('bench/README.md')}`).not.toMatch(/go install \S+@latest/);
+});
+
+describe('summariseAllocations', () => {
+  it('adds up the bytes each frame allocated, by area and by function', () => {
+    const node = (functionName: string, url: string, selfSize: number, children: unknown[] = []) => ({
+      callFrame: { functionName, url, lineNumber: 0 },
+      selfSize,
+      children,
+    });
+    const profile = {
+      head: node('(root)', '', 0, [
+        node('userFromJson', 'file:///w/dist/server/mapping/user-from-json.js', 300, [node('parse', 'file:///w/node_modules/undici/lib/x.js', 100)]),
+        node('emit', 'node:events', 600),
+      ]),
+    } as SamplingHeapProfile;
+    const summary = summariseAllocations(profile);
+    expect(summary.totalBytes).toBe(1000);
+    expect(summary.byArea).toEqual([
+      { area: 'Node internals (JS)', share: 0.6 },
+      { area: 'gateway code', share: 0.3 },
+      { area: 'undici', share: 0.1 },
+    ]);
+    expect(summary.hottest[1]).toEqual({ fn: 'userFromJson server/mapping/user-from-json.js:1', share: 0.3 });
+  });
+});
+
+describe('ghz helpers', () => {
+  it('sizes a closed-loop run by the warm-up rate, so that ghz never cuts calls off at the end', () => {
+    expect(callsFor({ requests: 1000, errors: 0, rps: 2500, p50: 1, p95: 2, p99: 3 }, 4)).toEqual({ calls: 10_000 });
+  });
+
+  it('shows every error of a ghz row with its cause', () => {
+    expect(errorNote({ 'rpc error: code = Unavailable': 3 })).toBe('errors: 3 × rpc error: code = Unavailable');
+    expect(errorNote(undefined)).toBeUndefined();
+  });
 });
