@@ -22,12 +22,21 @@ export interface GatewayProcess {
   logFile: string;
 }
 
-/** The gateway as `npm start` runs it, against the emulator over HTTPS, logging at info to a file. */
-export async function startGatewayProcess(emulator: EmulatorInfo, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<GatewayProcess> {
+/**
+ * The gateway as `npm start` runs it, against the emulator over HTTPS,
+ * logging at info to a file; `main` is its entry point (another build's, to
+ * compare two builds).
+ */
+export async function startGatewayProcess(
+  emulator: EmulatorInfo,
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
+  main = '../server/cli/main.js',
+): Promise<GatewayProcess> {
   const [grpcPort, metricsPort] = [await freePort(), await freePort()];
   const logFile = join(tmpdir(), `qb-bench-gateway-${grpcPort}.log`);
   const child = startLoggingChild(
-    '../server/cli/main.js',
+    main,
     {
       QB_APPLICATION_ID: String(app.id),
       QB_AUTH_KEY: app.authKey,
