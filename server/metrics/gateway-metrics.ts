@@ -27,18 +27,26 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 
 /** The gateway's own metrics, registered in `own`, their zero samples written so that dashboards see every series from the start. */
 function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => number>) {
-  const requests = new Counter({
-    name: 'qb_upstream_requests_total',
-    help: 'Requests sent to the QuickBlox REST API, by method, route template and status class (error: no answer).',
-    labelNames: ['method', 'route', 'status_class'],
-    registers: [own],
-  });
   const duration = new Histogram({
     name: 'qb_upstream_request_duration_seconds',
     help: 'Time from sending an upstream request to having its whole response.',
     labelNames: ['method', 'route', 'status_class'],
     buckets: latencyBuckets,
     registers: [own],
+  });
+  new Counter({
+    name: 'qb_upstream_requests_total',
+    help: 'Requests sent to the QuickBlox REST API, by method, route template and status class (error: no answer).',
+    labelNames: ['method', 'route', 'status_class'],
+    registers: [own],
+    // The histogram counts every request already (its _count): read at scrape time, so that a request updates one metric, not two.
+    async collect() {
+      this.reset();
+      for (const sample of (await duration.get()).values) {
+        if (sample.metricName === 'qb_upstream_request_duration_seconds_count')
+          this.inc(sample.labels as Record<'method' | 'route' | 'status_class', string>, sample.value);
+      }
+    },
   });
   const sessions = new Counter({
     name: 'qb_sessions_created_total',
@@ -89,7 +97,7 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
     labelNames: ['caller', 'method', 'code'],
     registers: [own],
   });
-  return { requests, duration, sessions, tokenCache, callerCalls, batchIds, saved, storeUp, replicas, ...defineResilienceMetrics(own) };
+  return { duration, sessions, tokenCache, callerCalls, batchIds, saved, storeUp, replicas, ...defineResilienceMetrics(own) };
 }
 
 /** How the gateway shields the upstream and itself: retries, the retry budget, the breaker, the rate limit, the clock. */
@@ -148,15 +156,13 @@ export function createGatewayMetrics(): GatewayMetrics {
   collectDefaultMetrics({ register: own });
   const cacheSizes = new Map<string, () => number>();
   const m = defineMetrics(own, cacheSizes);
-  const { requests, duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset, callerCalls } = m;
+  const { duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset, callerCalls } = m;
   const statusClass = (status: number | 'error') => (status === 'error' ? 'error' : `${Math.floor(status / 100)}xx`);
   return {
     registry: Registry.merge([own, grpcRegistry]),
     observer: {
       request(method, route, status, seconds) {
-        const labels = { method, route, status_class: statusClass(status) };
-        requests.inc(labels);
-        duration.observe(labels, seconds);
+        duration.observe({ method, route, status_class: statusClass(status) }, seconds);
       },
       sessionCreated: (kind, ok) => sessions.inc({ kind, result: ok ? 'success' : 'failure' }),
       applicationToken: (event) => tokenCache.inc({ cache: 'application', event }),
