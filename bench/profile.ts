@@ -8,7 +8,7 @@
  * Coalescing is off unless `--shipped`, so that each call does the work the
  * floors do: one upstream request. Writes bench/results/profile-<time>.md.
  *
- *   npm run bench:profile [-- --rate 1000 --seconds 10 --shipped]
+ *   npm run bench:profile [-- --rate 1000 --seconds 10 --shipped --call GetUser|CreateSession]
  */
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,12 @@ const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' }, shipped: { type: 'boolean', default: false } },
+    options: {
+      rate: { type: 'string', default: '1000' },
+      seconds: { type: 'string', default: '10' },
+      shipped: { type: 'boolean', default: false },
+      call: { type: 'string', default: 'GetUser' },
+    },
   });
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
@@ -42,8 +47,13 @@ async function main(): Promise<void> {
   const env = values.shipped ? {} : { QB_COALESCE_WINDOW_MS: '0' };
   const gateway = await startGatewayProcess(emulator, env, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--inspect=127.0.0.1:${inspectorPort}`]);
   await waitReady(gateway.metricsUrl);
-  const call = (options: { rps?: number } & GhzLength) =>
-    ghz(ghzBin, gateway.target, 'quickblox.v1.UserService/GetUser', { id: String(emulator.aliceId) }, { concurrency: 8, ...options });
+  const calls: Record<string, [string, unknown]> = {
+    GetUser: ['quickblox.v1.UserService/GetUser', { id: String(emulator.aliceId) }],
+    CreateSession: ['quickblox.v1.SessionService/CreateSession', { user: { loginPassword: { login: 'alice', password: 'alicePass1!' } } }],
+  };
+  const profiled = calls[values.call];
+  if (!profiled) throw new Error(`--call: one of ${Object.keys(calls).join(', ')}`);
+  const call = (options: { rps?: number } & GhzLength) => ghz(ghzBin, gateway.target, profiled[0], profiled[1], { concurrency: 8, ...options });
   console.log('[profile] warm-up: 10 s of ghz at full speed');
   await call({ seconds: 10 });
   console.log(`[profile] CPU: ${seconds} s at ${rate} calls/s`);
@@ -74,7 +84,7 @@ async function main(): Promise<void> {
   const summary = summariseProfile(join(profileDir, file), from, to);
   const allocations = summariseAllocations(profile);
   const markdown = [
-    `Gateway profile: GetUser at ${rate} calls/s for ${seconds} s (ghz, 8 in flight), after 10 s of warm-up, ${values.shipped ? 'as shipped (coalescing on)' : 'one upstream request per call (QB_COALESCE_WINDOW_MS=0)'}; ${new Date().toISOString()}`,
+    `Gateway profile: ${values.call} at ${rate} calls/s for ${seconds} s (ghz, 8 in flight), after 10 s of warm-up, ${values.shipped ? 'as shipped (coalescing on)' : 'one upstream request per call (QB_COALESCE_WINDOW_MS=0)'}; ${new Date().toISOString()}`,
     '',
     `${load.requests} calls, p50 ${load.p50.toFixed(2)} ms, p99 ${load.p99.toFixed(2)} ms. Gateway CPU per call, from /proc: ${(mainUs + othersUs).toFixed(0)} µs,`,
     `of which the JavaScript thread ${mainUs.toFixed(0)} µs and the other threads (V8's optimising compiler and GC helpers, libuv's pool) ${othersUs.toFixed(0)} µs.`,
