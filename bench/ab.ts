@@ -7,7 +7,7 @@
  * change is kept on. Coalescing is off unless `--shipped`, as in the
  * equal-load series. Writes bench/results/ab-<time>.md.
  *
- *   npm run bench:ab -- [--base <commit>] [--rates 1000,1500] [--rounds 6] [--seconds 5] [--shipped]
+ *   npm run bench:ab -- [--base <commit>] [--rates 1000,1500] [--rounds 6] [--seconds 5] [--shipped] [--node-args=--flag] [--env NAME=value]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -48,6 +48,8 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '6' },
       seconds: { type: 'string', default: '5' },
       shipped: { type: 'boolean', default: false },
+      'node-args': { type: 'string', default: '' },
+      env: { type: 'string', multiple: true, default: [] },
     },
   });
   const ghzBin = findGoTool('ghz');
@@ -63,8 +65,16 @@ async function main(): Promise<void> {
   const base = buildBase(values.base);
   const { child: emulatorChild, info: emulator } = await startChild<EmulatorInfo>('child/emulator-server.js');
   const env = values.shipped ? {} : { QB_COALESCE_WINDOW_MS: '0' };
-  const builds: GatewayProcess[] = [await startGatewayProcess(emulator, env, [], base.main), await startGatewayProcess(emulator, env)];
-  const names = [`before (${commit})`, 'after (working tree)'];
+  // Node or V8 flags for the after build only: the same code, run differently.
+  const afterArgs = values['node-args'].split(' ').filter(Boolean);
+  // Settings for the after build only (`--env LOG_LEVEL=warn`): what one part of the work costs.
+  const afterEnv = Object.fromEntries(values.env.map((kv) => kv.split('=', 2) as [string, string]));
+  const builds: GatewayProcess[] = [
+    await startGatewayProcess(emulator, env, [], base.main),
+    await startGatewayProcess(emulator, { ...env, ...afterEnv }, afterArgs),
+  ];
+  const changed = [...afterArgs, ...values.env];
+  const names = [`before (${commit})`, `after (working tree${changed.length ? ` with ${changed.join(' ')}` : ''})`];
   const lines: string[] = [];
   try {
     await Promise.all(builds.map((g) => waitReady(g.metricsUrl)));

@@ -111,6 +111,8 @@ async function atRate(bench: Bench, single: GatewayProcess, rate: number, withHo
     const sdkGet = need(bench.sdkGet, 'the SDK of scenario 3');
     paths.push(
       { name: 'E1b. GetUser via gateway (client package)', run: () => paced(gateway.getUser, pace), serverPid: gateway.process.pid },
+      // What the client package's own gRPC call costs in latency, apart from the gateway: the same caller on the echo server.
+      { name: 'E4b. echo server (client package)', run: () => paced(echo.getUser, pace), serverPid: echo.child.pid! },
       { name: 'E3. GetUser via official SDK', run: () => silently(() => paced(sdkGet, pace)) },
     );
   }
