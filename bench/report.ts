@@ -7,19 +7,21 @@ import type { Bench } from './scenarios/bench';
 /** The ratios the targets are judged on, from the rows and figures of one run. */
 function ratios(bench: Bench) {
   const { rows, equalRows, figures, series, settings } = bench;
+  // With --only, a scenario may not have run: its figures are NaN ("not run" in the verdicts).
+  const none = { p50: Number.NaN, p99: Number.NaN, serverCpuUs: Number.NaN, callerCpuUs: Number.NaN } as Row;
   const byName = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix));
-  const equalByName = (prefix: string) => equalRows.find((r) => r.scenario.startsWith(prefix))!;
-  const closedGatewayCpu = byName('1. ')?.serverCpuUs ?? byName('1b.')!.serverCpuUs!;
+  const equalByName = (prefix: string) => equalRows.find((r) => r.scenario.startsWith(prefix)) ?? none;
+  const closedGatewayCpu = byName('1. ')?.serverCpuUs ?? byName('1b.')?.serverCpuUs ?? Number.NaN;
   const first = series[0];
-  const closedEchoCpu = byName('4. ')?.serverCpuUs ?? byName('4b.')!.serverCpuUs!;
-  const closedUndiciCpu = byName('2. ')!.callerCpuUs!;
+  const closedEchoCpu = byName('4. ')?.serverCpuUs ?? byName('4b.')?.serverCpuUs ?? Number.NaN;
+  const closedUndiciCpu = byName('2. ')?.callerCpuUs ?? Number.NaN;
   const hop = (viaGateway: Row, viaSdk: Row) => ({
     p50: viaGateway.p50 - viaSdk.p50,
     p99: viaGateway.p99 - viaSdk.p99,
-    callerCpu: viaGateway.callerCpuUs! / viaSdk.callerCpuUs!,
+    callerCpu: (viaGateway.callerCpuUs ?? Number.NaN) / (viaSdk.callerCpuUs ?? Number.NaN),
   });
   const equalHop = hop(equalByName('E1b.'), equalByName('E3.'));
-  const closedHop = hop(byName('1b.')!, byName('3. ')!);
+  const closedHop = hop(byName('1b.') ?? none, byName('3. ') ?? none);
   return {
     equalLoadRate: settings.rate,
     gatewayCpuOverFloors: first?.ratio ?? Number.NaN,

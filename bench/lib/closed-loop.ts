@@ -1,3 +1,5 @@
+import { Status } from 'nice-grpc-common';
+
 export interface LoadResult {
   requests: number;
   errors: number;
@@ -6,6 +8,21 @@ export interface LoadResult {
   latencies: number[];
   /** CPU seconds this (calling) process used during the run. */
   callerCpuSeconds: number;
+  /** The failed calls by cause (a gRPC status and reason, or the error's message). */
+  errorCauses: Record<string, number>;
+}
+
+/** What a failed call failed with, for a row's note: `RESOURCE_EXHAUSTED RATE_LIMITED`, or the message. */
+export function causeOf(e: unknown): string {
+  const { code, reason, message } = e as { code?: unknown; reason?: unknown; message?: unknown };
+  if (typeof code === 'number') return [Status[code] ?? `status ${code}`, typeof reason === 'string' ? reason : ''].filter(Boolean).join(' ');
+  return String(message ?? e).slice(0, 120);
+}
+
+/** Counts one failure under its cause. */
+export function countFailure(causes: Record<string, number>, e: unknown): void {
+  const cause = causeOf(e);
+  causes[cause] = (causes[cause] ?? 0) + 1;
 }
 
 /**
@@ -15,6 +32,7 @@ export interface LoadResult {
  */
 export async function closedLoop(fn: () => Promise<unknown>, concurrency: number, seconds: number): Promise<LoadResult> {
   const latencies: number[] = [];
+  const causes: Record<string, number> = {};
   let errors = 0;
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -26,13 +44,14 @@ export async function closedLoop(fn: () => Promise<unknown>, concurrency: number
         try {
           await fn();
           latencies.push(performance.now() - t);
-        } catch {
+        } catch (e) {
           errors++;
+          countFailure(causes, e);
         }
       }
     }),
   );
-  return loadResult(latencies, errors, started, cpu);
+  return loadResult(latencies, errors, started, cpu, causes);
 }
 
 /** CPU µs this (calling) process spent per call of a load, failed calls included. */
@@ -41,7 +60,7 @@ export function callerCpuUs(load: LoadResult): number {
 }
 
 /** A finished load: its latencies sorted, its duration and this process's CPU since `cpu` was read. */
-export function loadResult(latencies: number[], errors: number, started: number, cpu: NodeJS.CpuUsage): LoadResult {
+export function loadResult(latencies: number[], errors: number, started: number, cpu: NodeJS.CpuUsage, errorCauses: Record<string, number> = {}): LoadResult {
   const used = process.cpuUsage(cpu);
   return {
     requests: latencies.length,
@@ -49,6 +68,7 @@ export function loadResult(latencies: number[], errors: number, started: number,
     seconds: (performance.now() - started) / 1000,
     latencies: latencies.sort((a, b) => a - b),
     callerCpuSeconds: (used.user + used.system) / 1e6,
+    errorCauses,
   };
 }
 

@@ -1,4 +1,4 @@
-import { callerCpuUs, type LoadResult, loadResult } from './closed-loop';
+import { callerCpuUs, countFailure, type LoadResult, loadResult } from './closed-loop';
 
 export interface PacedOptions {
   /** Calls started per second. */
@@ -19,6 +19,7 @@ export interface PacedOptions {
  */
 export async function paced(fn: () => Promise<unknown>, options: PacedOptions): Promise<LoadResult> {
   const latencies: number[] = [];
+  const causes: Record<string, number> = {};
   let errors = 0;
   const interval = 1000 / options.rate;
   const cpu = process.cpuUsage();
@@ -35,7 +36,10 @@ export async function paced(fn: () => Promise<unknown>, options: PacedOptions): 
       fn()
         .then(
           () => void latencies.push(performance.now() - begun),
-          () => void errors++,
+          (e: unknown) => {
+            errors++;
+            countFailure(causes, e);
+          },
         )
         .finally(() => {
           inFlight--;
@@ -56,7 +60,7 @@ export async function paced(fn: () => Promise<unknown>, options: PacedOptions): 
     }
   }
   await Promise.all(running);
-  return loadResult(latencies, errors, started, cpu);
+  return loadResult(latencies, errors, started, cpu, causes);
 }
 
 /** CPU µs per call the pacing itself costs this process at this rate (timers, promises), measured with a call that does nothing. */

@@ -25,6 +25,7 @@ export function fromLoad(scenario: string, load: LoadResult, extra: Partial<Row>
     p99: percentile(load.latencies, 99),
     callerCpuUs: callerCpuUs(load),
     ...extra,
+    note: [extra.note, load.errors ? errorNote(load.errorCauses) : undefined].filter(Boolean).join('; ') || undefined,
   };
 }
 
