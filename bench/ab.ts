@@ -10,7 +10,7 @@
  *   npm run bench:ab -- [--base <commit>] [--rates 1000,1500] [--rounds 6] [--seconds 5] [--shipped] [--node-args=--flag] [--env NAME=value]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import { type EmulatorInfo, type GatewayProcess, startGatewayProcess, waitReady 
 import { ghz } from './lib/ghz';
 import { findGoTool, goTools } from './lib/go-tool';
 import { measuredOn, startChild, stop } from './lib/processes';
+import { writeResult } from './lib/results';
 
 const root = resolve(__dirname, '../..');
 
@@ -113,11 +114,7 @@ async function main(): Promise<void> {
     ...lines,
     '',
   ].join('\n');
-  const dir = resolve(root, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  const out = resolve(dir, `ab-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
-  writeFileSync(out, markdown);
-  console.log(`\n${markdown}`);
+  const out = writeResult('ab-', markdown);
   console.log(`[ab] written to ${out}`);
 }
 

@@ -10,9 +10,9 @@
  *
  *   npm run bench:profile [-- --rate 1000 --seconds 10 --shipped --call GetUser|CreateSession]
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type SamplingHeapProfile, summariseAllocations } from './lib/allocation-profile';
 import { summariseProfile } from './lib/cpu-profile';
@@ -21,6 +21,7 @@ import { type GhzLength, ghz } from './lib/ghz';
 import { findGoTool, goTools } from './lib/go-tool';
 import { openInspector } from './lib/inspector';
 import { freePort, startChild, stop, threadCpuSeconds } from './lib/processes';
+import { writeResult } from './lib/results';
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -111,11 +112,7 @@ async function main(): Promise<void> {
     `Profiles: ${join(profileDir, file)} and ${heapFile} (open them in Chrome DevTools: Performance, Memory).`,
     '',
   ].join('\n');
-  const dir = resolve(__dirname, '../../bench/results');
-  mkdirSync(dir, { recursive: true });
-  const out = resolve(dir, `profile-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
-  writeFileSync(out, markdown);
-  console.log(`\n${markdown}`);
+  const out = writeResult('profile-', markdown);
   console.log(`[profile] written to ${out}`);
 }
 
