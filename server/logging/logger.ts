@@ -33,7 +33,7 @@ const redactedPaths = [
 /**
  * Standard output, written in batches: a line per call, each its own write,
  * cost the gateway a system call and a thread-pool round trip per call
- * (bench/README.md, "Where the time goes"). Lines wait until 4 KiB have
+ * (bench/README.md, "What was tried"). Lines wait until 4 KiB have
  * gathered or a second has passed, whichever is first; pino writes what is
  * left when the process exits.
  */
