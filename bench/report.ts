@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { median } from './lib/equal-load';
 import type { Row } from './lib/rows';
 import type { Bench } from './scenarios/bench';
 
@@ -12,7 +13,6 @@ function ratios(bench: Bench) {
   const byName = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix));
   const equalByName = (prefix: string) => equalRows.find((r) => r.scenario.startsWith(prefix)) ?? none;
   const closedGatewayCpu = byName('1. ')?.serverCpuUs ?? byName('1b.')?.serverCpuUs ?? Number.NaN;
-  const first = series[0];
   const closedEchoCpu = byName('4. ')?.serverCpuUs ?? byName('4b.')?.serverCpuUs ?? Number.NaN;
   const closedUndiciCpu = byName('2. ')?.callerCpuUs ?? Number.NaN;
   const hop = (viaGateway: Row, viaSdk: Row) => ({
@@ -24,12 +24,10 @@ function ratios(bench: Bench) {
   const closedHop = hop(byName('1b.') ?? none, byName('3. ') ?? none);
   return {
     equalLoadRate: settings.rate,
-    gatewayCpuOverFloors: first?.ratio ?? Number.NaN,
-    gatewayCpuOverFloorsByRound: first?.ratios ?? [],
     series,
     closedLoopGatewayCpuUs: closedGatewayCpu,
     closedLoopSingleCpuUs: byName('1c.')?.serverCpuUs ?? Number.NaN,
-    createSessionOverFloors: figures.sessionRatio ?? Number.NaN,
+    createSessionOverFloors: median(bench.sessionRatios ?? []),
     createSessionOverFloorsByRound: bench.sessionRatios ?? [],
     sessionRate: settings.sessionRate,
     hopP50Ms: equalHop.p50,

@@ -1,4 +1,4 @@
-import { type EqualLoadPath, equalLoad, median } from '../lib/equal-load';
+import { type EqualLoadPath, equalLoad } from '../lib/equal-load';
 import { ghz } from '../lib/ghz';
 import { paced, pacingCpuUs } from '../lib/paced';
 import { equalRow } from '../lib/rows';
@@ -55,7 +55,6 @@ export const sessionEqualLoadScenario: Scenario = {
     bench.equalRows.push(...paths.map((path, i) => equalRow(path.name, results[i]!, rate, roundSeconds)));
     const [g, e, u] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
     const ratios = g.map((round, i) => round.serverCpuUs! / (e[i]!.serverCpuUs! + u[i]!.callerCpuUs!));
-    bench.figures.sessionRatio = median(ratios);
     bench.sessionRatios = ratios;
   },
 };
