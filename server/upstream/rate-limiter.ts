@@ -12,8 +12,12 @@ export interface RateLimiterOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** What `acquire` decided: go now, go after a wait, or refused with the wait it would have needed. */
-export type RateDecision = { waitedMs: number } | { refusedForMs: number };
+/**
+ * What `acquire` decided: go now, go after a wait, or refused with the wait it
+ * would have needed. A request that went calls `answered` once the upstream
+ * has answered it (or it failed), so that its slot counts from then on.
+ */
+export type RateDecision = { waitedMs: number; answered?: () => void } | { refusedForMs: number };
 
 /**
  * The upstream account's request budget (QuickBlox plans allow 80, 120 or
@@ -38,6 +42,11 @@ export const rateWindowMs = 1050;
  * A sliding window over reserved start times. A token bucket that starts
  * full lets about 2N through in the first second (N at once, then N more as
  * it refills); here slot k+N starts no sooner than a window after slot k.
+ * Once slot k's request is answered, the window counts from its answer: the
+ * upstream counted it on arrival, which was no later than that, while its
+ * start may have been much earlier (a burst let go at once reaches the
+ * upstream one after the other; the last of 20 arrived 138 ms after the first
+ * in test/gateway/operability.test.ts, and slot 26 then met a 429).
  */
 export function createRateLimiter(options: RateLimiterOptions): LocalRateLimiter {
   const now = options.now ?? Date.now;
@@ -45,6 +54,9 @@ export function createRateLimiter(options: RateLimiterOptions): LocalRateLimiter
   const size = Math.max(1, Math.floor(options.perSecond));
   // The last `size` reserved start times, oldest at `head`.
   const slots = new Array<number>(size).fill(options.fullAt ?? Number.NEGATIVE_INFINITY);
+  // Which reservation each slot holds, so that a late answer never moves a slot reserved again since.
+  const holders = new Array<number>(size).fill(-1);
+  let reserved = 0;
   let head = 0;
   let last = options.fullAt ?? Number.NEGATIVE_INFINITY;
   const nextStart = (t: number) => Math.max(t, last, (slots[head] ?? Number.NEGATIVE_INFINITY) + rateWindowMs);
@@ -53,12 +65,18 @@ export function createRateLimiter(options: RateLimiterOptions): LocalRateLimiter
     const start = nextStart(t);
     const waitMs = start - t;
     if (waitMs > options.maxWaitMs) return { refusedForMs: waitMs };
-    slots[head] = start;
+    const slot = head;
+    const holder = reserved++;
+    slots[slot] = start;
+    holders[slot] = holder;
     head = (head + 1) % size;
     last = start;
-    if (waitMs <= 0) return { waitedMs: 0 };
+    const answered = () => {
+      if (holders[slot] === holder) slots[slot] = Math.max(slots[slot] ?? start, now());
+    };
+    if (waitMs <= 0) return { waitedMs: 0, answered };
     await wait(waitMs, signal);
-    return { waitedMs: waitMs };
+    return { waitedMs: waitMs, answered };
   }
   return Object.assign(acquire, {
     waitMs() {

@@ -38,6 +38,16 @@ redis.call('PEXPIRE', key, window + wait + 1000)
 return {1, wait, replicas}
 `;
 
+/**
+ * A pool slot's request was answered: its score becomes the answer's time
+ * (Redis's clock), when later, as in the local limiter.
+ */
+const answer = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[1])
+`;
+
 /** How often each replica tells the shared window it exists. */
 const heartbeatMs = 2000;
 
@@ -76,6 +86,7 @@ export type LocalLimiter = (perSecond: number, fullAt: number) => LocalRateLimit
  */
 export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptions, local: LocalLimiter): RateLimiter {
   const call = store.script<[number, number, number]>('qbReserve', 2, reserve);
+  const answerCall = store.script<number>('qbAnswered', 1, answer);
   const key = `${store.prefix}budget`;
   const replicasKey = `${store.prefix}replicas`;
   const replica = randomUUID();
@@ -118,8 +129,9 @@ export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptio
     // This replica's own share when a slot is free now, with no round trip; else the pool's next slot, however far.
     if (own && own.waitMs() <= 0) return own(signal);
     let answer: [number, number, number];
+    const member = `${replica}:${n++}`;
     try {
-      answer = await call(key, replicasKey, pool(), rateWindowMs, options.maxWaitMs, `${replica}:${n++}`, replica);
+      answer = await call(key, replicasKey, pool(), rateWindowMs, options.maxWaitMs, member, replica);
     } catch (e) {
       store.failed(e);
       return alone(signal);
@@ -128,7 +140,9 @@ export function sharedRateLimiter(store: SharedStore, options: SharedBudgetOptio
     counted(seen);
     if (granted < 0) return { refusedForMs: waitMs };
     if (waitMs > 0) await options.sleep(waitMs, signal);
-    return { waitedMs: Math.max(0, waitMs) };
+    // Not awaited: the caller's answer does not wait on Redis; a failure only leaves the slot at its start, as before.
+    const answered = () => void answerCall(key, member).catch((e: unknown) => store.failed(e));
+    return { waitedMs: Math.max(0, waitMs), answered };
   };
 }
 

@@ -12,6 +12,10 @@ export function rateLimit(acquire: RateLimiter, observer: UpstreamObserver): Ups
       throw new UpstreamError('throttled', request.call.route, undefined, undefined, { retryAfterSeconds: Math.ceil(decision.refusedForMs / 1000) });
     }
     if (decision.waitedMs > 0) observer.rateLimitWait(decision.waitedMs / 1000);
-    return next(request);
+    try {
+      return await next(request);
+    } finally {
+      decision.answered?.();
+    }
   };
 }
