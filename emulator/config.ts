@@ -7,8 +7,14 @@ export type Flavour = 'quickblox' | 'connectycube';
 export interface AppSettings {
   /** "Allow sign-up with application session" (on by default, as on QuickBlox). */
   signUpWithApplicationSession: boolean;
-  /** "Allow to retrieve a list of users via API"; off makes `GET /users.json` a 403. */
+  /**
+   * "Allow to retrieve a list of users via API"; off makes every read that
+   * lists users a 403: QuickBlox's `GET /users.json`, and on ConnectyCube the
+   * v1 list and any `/users/v2` query but exact matches (README, choice C13).
+   */
   listUsers: boolean;
+  /** ConnectyCube's "DISABLE LIST USERS API V1" unticked: the v1 list `GET /users` answers at all (off by default there; QuickBlox has only v1). */
+  listUsersV1: boolean;
   /** Custom identity provider: `user[login]` + `user[password]` are an IdP user id and token. */
   customIdentityProvider: boolean;
   /** Session lifetime after the last request, in seconds (2 hours; changeable on Enterprise plans). */
@@ -20,13 +26,14 @@ export interface AppSettings {
 export const defaultAppSettings: AppSettings = {
   signUpWithApplicationSession: true,
   listUsers: true,
+  listUsersV1: true,
   customIdentityProvider: false,
   sessionTtlSeconds: 7200,
   autoCreateUsers: true,
 };
 
 /** ConnectyCube's defaults differ: the v1 list `GET /users` is off ("DISABLE LIST USERS API V1", docs/connectycube-rest.md §3.6.2). */
-export const connectyCubeAppSettings: Partial<AppSettings> = { listUsers: false };
+export const connectyCubeAppSettings: Partial<AppSettings> = { listUsersV1: false };
 
 /** A user created at start, with a plain password the emulator then forgets. */
 export interface SeedUser {

@@ -5,6 +5,7 @@ import { type Predicate, pageOf, parseFilter, parseOrder, readPage } from '../us
 import { type UserRecord, userJson } from '../users/user-record';
 import { type Actor, apiKeyOf, authenticate, byApiKey } from './actor';
 import { type Ctx, chargeApp, emptyReply, header, jsonReply, type Reply } from './context';
+import { listingForbidden } from './listing-forbidden';
 
 const ok = (user: UserRecord, status = 200): Reply => ({ status, body: userJson(user) });
 
@@ -54,7 +55,8 @@ export function getUser(ctx: Ctx, id: string): Reply {
 /** `GET /users.json`: every user of the app, filtered (repeated `filter[]`, ANDed), ordered and paged. */
 export function listUsers(ctx: Ctx): Reply {
   const actor = authenticate(ctx);
-  if (!actor.owner && !actor.app.settings.listUsers) throw baseError(403, 'Forbidden');
+  if (!actor.owner && ctx.state.flavour === 'connectycube' && !actor.app.settings.listUsersV1) throw baseError(403, 'Forbidden');
+  if (!actor.owner && !actor.app.settings.listUsers) throw listingForbidden(ctx, actor.app);
   const filters = ctx.params.getAll('filter[]').map(parseFilter);
   const order = parseOrder(ctx.params.get('order'));
   const matches = [...actor.app.users.byId.values()].filter((u) => filters.every((f) => f(u))).sort(order);

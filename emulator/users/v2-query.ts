@@ -32,6 +32,14 @@ export interface V2Query {
 
 const invalid = (message: string) => listError(422, message);
 
+/** Fields whose plain equality picks users out one by one rather than listing them (README, choice C13). */
+const exactKeys = new Set(['id', 'login', 'email', 'phone', 'external_id', 'facebook_id', 'twitter_id']);
+
+/** Whether a `/users/v2` query lists users, which "Allow to retrieve a list of users via API" governs: anything but plain equality on a lookup field. */
+export function listsUsers(params: Params): boolean {
+  return [...params.entries()].some(([key]) => !control.has(key) && !exactKeys.has(key));
+}
+
 /**
  * Reads a `/users/v2` query. It needs a stand-alone field with a primary
  * operator; a stand-alone field takes no comparison; `start_with` needs four

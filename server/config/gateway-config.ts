@@ -9,6 +9,8 @@ export interface GatewayConfig {
   metricsPort: number;
   /** How long lookups by id wait for others to share their upstream request; 0: no coalescing. */
   coalesceWindowMs: number;
+  /** How long lookups go one by one after the application refused a list request, before merging is tried again. */
+  listingRecheckMs: number;
   /** Share one live user session among identical CreateSession calls of the same caller. */
   reuseUserSessions: boolean;
   /** How long in-flight calls may run on after SIGTERM/SIGINT. */

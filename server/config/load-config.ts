@@ -111,6 +111,12 @@ export const variables = {
     default: '2',
     schema: integer(0, 1000),
   },
+  QB_LISTING_RECHECK_MS: {
+    description:
+      'after the application refused to list users (its setting "Allow to retrieve a list of users via API"), how long lookups go one by one before a merged one is tried again, in ms',
+    default: '300000',
+    schema: integer(100, 86_400_000),
+  },
   QB_REUSE_USER_SESSIONS: { description: 'true: identical CreateSession calls of one caller share a live session', default: 'false', schema: boolean },
   REDIS_URL: {
     description:
@@ -238,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     },
     metricsPort: v.METRICS_PORT,
     coalesceWindowMs: v.QB_COALESCE_WINDOW_MS,
+    listingRecheckMs: v.QB_LISTING_RECHECK_MS,
     reuseUserSessions: v.QB_REUSE_USER_SESSIONS,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     logLevel: v.LOG_LEVEL,

@@ -53,6 +53,8 @@ export function mapUpstreamError(error: UpstreamError, context: MappingContext):
       return fail(Status.PERMISSION_DENIED, 'a user session may only change its own user', ErrorReason.NOT_OWNER);
     case 'forbidden':
       return fail(Status.PERMISSION_DENIED, refused, ErrorReason.FORBIDDEN);
+    case 'listing_forbidden':
+      return fail(Status.PERMISSION_DENIED, `${api} does not allow listing users in this application (${text})`, ErrorReason.FORBIDDEN);
     case 'not_found':
       return fail(Status.NOT_FOUND, error.messages[0] ?? 'not found', error.route.startsWith('/users') ? ErrorReason.USER_NOT_FOUND : ErrorReason.NOT_FOUND);
     case 'invalid_fields':

@@ -19,6 +19,8 @@ export interface GatewayMetrics {
   sharedRead(): void;
   /** Records whether the shared store (Redis) can be used. */
   sharedStoreUp(up: boolean): void;
+  /** Reports whether lookups go one by one because the application refused to list users, read at scrape time. */
+  trackListingRefused(holds: () => boolean): void;
   /** Reports how many entries each token cache holds, read at scrape time. */
   trackCacheSize(cache: 'application' | 'user', size: () => number): void;
 }
@@ -26,7 +28,7 @@ export interface GatewayMetrics {
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The gateway's own metrics, registered in `own`, their zero samples written so that dashboards see every series from the start. */
-function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => number>) {
+function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => number>, listingRefused: { holds: () => boolean }) {
   const duration = new Histogram({
     name: 'qb_upstream_request_duration_seconds',
     help: 'Time from sending an upstream request to having its whole response.',
@@ -60,15 +62,7 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
     labelNames: ['cache', 'event'],
     registers: [own],
   });
-  new Gauge({
-    name: 'qb_token_cache_entries',
-    help: 'Live entries of each token cache.',
-    labelNames: ['cache'],
-    registers: [own],
-    collect() {
-      for (const [cache, size] of cacheSizes) this.set({ cache }, size());
-    },
-  });
+  defineScrapedGauges(own, cacheSizes, listingRefused);
   const batchIds = new Histogram({
     name: 'qb_coalesced_batch_ids',
     help: 'Distinct user ids each coalesced lookup request asked for (QB_COALESCE_WINDOW_MS).',
@@ -98,6 +92,27 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
     registers: [own],
   });
   return { duration, sessions, tokenCache, callerCalls, batchIds, saved, storeUp, replicas, ...defineResilienceMetrics(own) };
+}
+
+/** Gauges read from the gateway's state when scraped. */
+function defineScrapedGauges(own: Registry, cacheSizes: ReadonlyMap<string, () => number>, listingRefused: { holds: () => boolean }): void {
+  new Gauge({
+    name: 'qb_token_cache_entries',
+    help: 'Live entries of each token cache.',
+    labelNames: ['cache'],
+    registers: [own],
+    collect() {
+      for (const [cache, size] of cacheSizes) this.set({ cache }, size());
+    },
+  });
+  new Gauge({
+    name: 'qb_user_listing_refused',
+    help: 'Whether the application refused to list users within QB_LISTING_RECHECK_MS: 1 while lookups go one by one instead of merged, 0 otherwise.',
+    registers: [own],
+    collect() {
+      this.set(listingRefused.holds() ? 1 : 0);
+    },
+  });
 }
 
 /** How the gateway shields the upstream and itself: retries, the retry budget, the breaker, the rate limit, the clock. */
@@ -155,7 +170,8 @@ export function createGatewayMetrics(): GatewayMetrics {
   const own = new Registry();
   collectDefaultMetrics({ register: own });
   const cacheSizes = new Map<string, () => number>();
-  const m = defineMetrics(own, cacheSizes);
+  const listingRefused = { holds: () => false };
+  const m = defineMetrics(own, cacheSizes, listingRefused);
   const { duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset, callerCalls } = m;
   const statusClass = (status: number | 'error') => (status === 'error' ? 'error' : `${Math.floor(status / 100)}xx`);
   return {
@@ -183,6 +199,9 @@ export function createGatewayMetrics(): GatewayMetrics {
     },
     sharedRead: () => m.saved.inc(),
     sharedStoreUp: (up) => m.storeUp.set(up ? 1 : 0),
+    trackListingRefused(holds) {
+      listingRefused.holds = holds;
+    },
     trackCacheSize(cache, size) {
       cacheSizes.set(cache, size);
     },

@@ -4,6 +4,7 @@ import type { UserSessionCache } from '../sessions/user-session-cache';
 import type { Credential } from '../upstream/credential';
 import type { CallScope } from '../upstream/interceptor';
 import type { Upstream } from '../upstream/upstream';
+import type { ListingRefusal } from './listing-refusal';
 import type { ShareRead } from './shared-reads';
 import type { Rpc } from './token-policy';
 
@@ -18,6 +19,8 @@ export interface ServiceDeps {
   batcher?: UserBatcher;
   /** Shares identical reads in flight; absent: each read is its own request. */
   shareRead?: ShareRead;
+  /** Whether the application refused to list users lately: lookups then go one by one (QB_LISTING_RECHECK_MS). */
+  listing: ListingRefusal;
   /** Told of each coalesced batch: the distinct ids it asked for and the lookups it served. */
   lookups?: { batch(ids: number, lookups: number): void };
 }

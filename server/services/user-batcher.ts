@@ -9,6 +9,7 @@ import { userReadsFor } from '../mapping/user-reads-for';
 import type { Credential } from '../upstream/credential';
 import type { CallScope } from '../upstream/interceptor';
 import { callUpstream } from './call-upstream';
+import { refusedListing } from './listing-refusal';
 import type { Lookup, ServiceDeps, UserBatcher } from './service-deps';
 
 /** Ids one batch asks for at most: the upstream's page size. */
@@ -43,7 +44,10 @@ interface Batch {
  * it go (`UpstreamCall.late`), so under a limit the batch grows while it
  * waits instead of the queue. Each caller gets what its own call would have:
  * its user, or NOT_FOUND. The request is abandoned when every caller in it
- * has gone.
+ * has gone. An application that refuses to list users refuses the merged
+ * request: its lookups are then sent again one by one, and while the refusal
+ * is remembered (`deps.listing`) a batch holds one value, so that only
+ * identical lookups share a request.
  */
 export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatcher {
   const open = new Map<string, Batch>();
@@ -85,13 +89,20 @@ export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatc
       );
     } catch (e) {
       seal(batch);
+      if (batch.waiters.size > 1 && refusedListing(e)) {
+        deps.listing.remember();
+        return eachAgain(batch, scope.upstreamRequests, (value, w) =>
+          lookUp({ field: batch.field, value }, batch.credential, w.scope).then(w.resolve, w.reject),
+        );
+      }
       for (const waiters of batch.waiters.values()) for (const w of waiters) w.reject(e);
     }
   }
 
   function lookUp(lookup: Lookup, credential: Credential, scope: CallScope, alone = false): Promise<User> {
     const { field, value } = lookup;
-    const key = `${field}|${credential.kind === 'token' ? `token:${credential.token}` : credential.kind}`;
+    const who = `${field}|${credential.kind === 'token' ? `token:${credential.token}` : credential.kind}`;
+    const key = deps.listing.holds() ? `${who}|${value}` : who;
     let batch = alone ? undefined : open.get(key);
     if (!batch || (batch.waiters.size >= maxBatch && !batch.waiters.has(value))) {
       const fresh: Batch = { key, field, credential, waiters: new Map(), abort: new AbortController(), gone: 0 };
@@ -142,6 +153,15 @@ function readOf(reads: UserReads, field: Lookup['field'], values: string[]): Use
   const [one] = values;
   if (field === 'id') return one !== undefined && values.length === 1 ? reads.byId(BigInt(one)) : reads.byIds(values);
   return one !== undefined && values.length === 1 ? reads.find({ $case: field, value: one }) : reads.among(field, values);
+}
+
+/** Sends each waiter's lookup `again`, alone, after the batch's request was refused; what that request cost counts for each. */
+function eachAgain(batch: Batch, upstreamRequests: number, again: (value: string, waiter: Waiter) => void): void {
+  for (const [value, waiters] of batch.waiters)
+    for (const w of waiters) {
+      w.scope.upstreamRequests += upstreamRequests;
+      again(value, w);
+    }
 }
 
 /** Gives each waiter its user or NOT_FOUND; from a full page, which may have left some out (phone numbers need not be unique), those not in it go to `again`. */

@@ -5,10 +5,12 @@ import { gatewayError } from '../errors/gateway-errors';
 import { userFromJson, usersFromPage } from '../mapping/user-from-json';
 import type { FindKey, UserRead } from '../mapping/user-reads';
 import { userReadsFor } from '../mapping/user-reads-for';
+import type { Credential } from '../upstream/credential';
 import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';
 import { checked } from './checked';
+import { refusedListing } from './listing-refusal';
 import type { ServiceDeps } from './service-deps';
 import { credentialFor, type Rpc } from './token-policy';
 
@@ -63,8 +65,7 @@ export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, cont
     if (failure) throw failure.reason;
     found = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   } else {
-    const res = await callUpstream(deps, readsOf(deps).byIds(ids.map(String)).call, credential, context);
-    found = usersFromPage(res.body);
+    found = await readIds(deps, ids, credential, context);
   }
   const byId = new Map(found.map((u) => [u.id, u]));
   return { users: request.ids.flatMap((id) => byId.get(id) ?? []) };
@@ -79,6 +80,35 @@ export async function findUser(deps: ServiceDeps, request: FindUserRequest, cont
   if (batcher && listable)
     return { user: await batcher({ field: key.$case, value: key.value }, credentialFor('FindUser', context, deps.upstream), context.scope) };
   return { user: await lookUp(deps, 'FindUser', readsOf(deps).find(key), context) };
+}
+
+/** Users read one by one at most at once, when the application refuses to list them: the rate limit queues the rest. */
+const readsAtOnce = 8;
+
+/** The users of `ids` that exist: one list request, or, where the application refuses lists, each id alone. */
+async function readIds(deps: ServiceDeps, ids: bigint[], credential: Credential, context: GatewayContext): Promise<User[]> {
+  if (!deps.listing.holds()) {
+    try {
+      const res = await callUpstream(deps, readsOf(deps).byIds(ids.map(String)).call, credential, context);
+      return usersFromPage(res.body);
+    } catch (e) {
+      if (!refusedListing(e)) throw e;
+      deps.listing.remember();
+    }
+  }
+  const found: User[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
+      try {
+        found.push(await lookUp(deps, 'GetUsers', readsOf(deps).byId(id), context));
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(readsAtOnce, ids.length) }, worker));
+  return found;
 }
 
 function isNotFound(e: unknown): boolean {

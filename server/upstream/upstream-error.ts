@@ -29,6 +29,8 @@ export type UpstreamFailureKind =
   | 'need_user'
   /** 403 "not owner": another user's data. */
   | 'not_owner'
+  /** ConnectyCube's "Users retrieving forbidden in admin panel…": the application does not allow listing users. */
+  | 'listing_forbidden'
   /** Any other 403. */
   | 'forbidden'
   | 'not_found'
@@ -114,6 +116,8 @@ function classify(status: number, e: UpstreamError): UpstreamFailureKind {
   if (status === 422 && e.says('nonce')) return 'nonce_rejected';
   if (status === 401) return e.says('session does not exist') ? 'session_missing' : e.says('token is required') ? 'token_required' : 'unauthorized';
   if ((status === 422 || status === 403) && e.says('need user')) return 'need_user';
+  // Its status is not documented (docs/connectycube-rest.md §4.1): the wording decides.
+  if (e.says('users retrieving forbidden')) return 'listing_forbidden';
   if (status === 403) return e.says('not owner') ? 'not_owner' : 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 422 && Object.keys(e.fieldErrors).length > 0) return 'invalid_fields';

@@ -151,6 +151,32 @@ describe('users', () => {
     }
   });
 
+  it('with listing turned off, refuses every users/v2 query but exact matches, and v1 (C13)', async () => {
+    const settings = e.state.apps.get(app.id)!.settings;
+    const token = await appSession();
+    const get = (query: string) => call(e.url, 'GET', `/users/v2?${query}`, cb(token));
+    const id = e.state.apps.get(app.id)!.users.find('login', 'alice')!.id;
+    expect((await get(`id[in][]=${id}`)).status).toBe(200);
+    settings.listUsers = false;
+    try {
+      for (const lists of [`id[in][]=${id}`, 'login[in][]=alice', 'full_name[start_with]=alic', 'user_tags=android']) {
+        const res = await get(lists);
+        expect({ lists, status: res.status, text: res.json.errors?.base?.[0] }).toEqual({
+          lists,
+          status: 403,
+          text: `Users retrieving forbidden in admin panel, application settings. Setup it here https://admin.connectycube.com/apps/${app.id}/service/users/settings`,
+        });
+      }
+      for (const exact of [`id=${id}`, 'login=alice', 'email=alice%40example.com', 'phone=%2B15550100&limit=1']) expect((await get(exact)).status).toBe(200);
+      settings.listUsersV1 = true;
+      expect((await call(e.url, 'GET', '/users', cb(token))).json.errors.base[0]).toMatch(/^Users retrieving forbidden/);
+    } finally {
+      Object.assign(settings, { listUsers: true, listUsersV1: false });
+    }
+    // "DISABLE LIST USERS API V1", ticked by default: a bare 403.
+    expect(await call(e.url, 'GET', '/users', cb(token))).toMatchObject({ status: 403, json: { errors: { base: ['Forbidden'] } } });
+  });
+
   it('needs a user to change a user: 403 "Forbidden. Need user." (C7)', async () => {
     const token = await appSession();
     const id = e.state.apps.get(app.id)!.users.find('login', 'bob')!.id;

@@ -45,6 +45,7 @@ describe('configuration from the environment', () => {
       },
       metricsPort: 9464,
       coalesceWindowMs: 2,
+      listingRecheckMs: 300_000,
       reuseUserSessions: false,
       shutdownGraceMs: 10_000,
       logLevel: 'info',
