@@ -124,7 +124,8 @@ function requestHandler(state: EmulatorState, scheme: 'http' | 'https') {
         };
         send(res, state, { method, route: routeName, path, query: search, req }, error ?? handle(ctx, route, search, body), jsonType, ctx);
       };
-      if (faulty && f.latencyMs > 0) setTimeout(answer, f.latencyMs);
+      // Unref: a delayed answer never holds a process open that is done with the emulator.
+      if (faulty && f.latencyMs > 0) setTimeout(answer, f.latencyMs).unref();
       else answer();
     });
   };

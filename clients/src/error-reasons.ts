@@ -46,6 +46,8 @@ export const ErrorReason = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** The upstream did not answer in time. */
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** The gateway was shutting down and its grace period (SHUTDOWN_GRACE_MS) ended before the call did: retry, on another replica. */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
   /** The upstream answered with a status the gateway does not know. */
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
   /** The caller's own credentials (bearer key, JWT, client certificate) were not accepted by the gateway's policy. */

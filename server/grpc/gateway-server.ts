@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics';
 import { startMetricsServer } from '../metrics/metrics-server';
 import { createReadiness, type Readiness } from '../readiness';
+import { rememberListingRefusal } from '../services/listing-refusal';
 import type { OwnerAction, ServiceDeps } from '../services/service-deps';
 import { createReadSharing } from '../services/shared-reads';
 import { createUserBatcher } from '../services/user-batcher';
@@ -14,7 +15,11 @@ import { connectSharedStore, type SharedStore } from '../store/shared-store';
 import { keepApplicationSession } from '../upstream/application-session-keeper';
 import { createUpstream, type Upstream } from '../upstream/upstream';
 import { createGrpcServer } from './grpc-server';
+import { type InFlightCalls, trackInFlightCalls } from './in-flight-calls';
 import { serverCredentials } from './server-credentials';
+
+/** How long connections may take to close once the calls still in flight at the end of the grace were ended. */
+const closeAfterCutOffMs = 500;
 
 export interface Gateway {
   /** `host:port` the gRPC server listens on. */
@@ -63,7 +68,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     );
   }
   const deps = serviceDeps(config, upstream, userSessions, metrics, logger);
+  const inFlight = trackInFlightCalls();
   const server = createGrpcServer({
+    inFlight,
     deps,
     readiness,
     logger,
@@ -88,7 +95,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   );
   const stopKeeper = options.prewarm === false ? () => {} : keepApplicationSession(upstream.applicationSession, readiness, logger);
 
-  let stopping: Promise<void> | undefined;
+  const shutdown = drainThenStop({
+    server,
+    inFlight,
+    logger,
+    readiness,
+    stopKeeper,
+    close: (force) => [upstream.close(force), operator.close(), store?.close()],
+  });
   return {
     address,
     port,
@@ -97,22 +111,49 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     metrics,
     upstream,
     userSessions,
-    shutdown(graceMs = config.shutdownGraceMs) {
-      stopping ??= (async () => {
-        stopKeeper();
-        readiness.draining();
-        logger.info({ graceMs }, 'shutting down: draining in-flight calls');
-        const force = setTimeout(() => server.forceShutdown(), graceMs);
-        try {
-          await server.shutdown();
-        } finally {
-          clearTimeout(force);
-          await Promise.all([upstream.close(), operator.close(), store?.close()]);
-        }
-        logger.info('shut down');
-      })();
-      return stopping;
-    },
+    shutdown: (graceMs = config.shutdownGraceMs) => shutdown(graceMs),
+  };
+}
+
+interface Stoppable {
+  server: ReturnType<typeof createGrpcServer>;
+  inFlight: InFlightCalls;
+  logger: Logger;
+  readiness: Readiness;
+  stopKeeper: () => void;
+  /** Closes what the calls used; `force`: the grace ended with calls in flight, whose upstream requests are aborted. */
+  close: (force: boolean) => (Promise<void> | undefined)[];
+}
+
+/**
+ * The shutdown, once however often it is asked for: not ready, no new calls,
+ * the calls in flight given `graceMs`, then those left ended with a status.
+ */
+function drainThenStop({ server, inFlight, logger, readiness, stopKeeper, close }: Stoppable): (graceMs: number) => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return (graceMs) => {
+    stopping ??= (async () => {
+      stopKeeper();
+      readiness.draining();
+      logger.info({ graceMs, inFlight: inFlight.size }, 'shutting down: draining in-flight calls');
+      let graceOver = false;
+      let lingered: () => void = () => {};
+      const force = setTimeout(() => {
+        graceOver = true;
+        logger.warn({ graceMs, cutOff: inFlight.cutOff() }, 'shutdown grace over: calls still in flight ended UNAVAILABLE');
+        server.forceShutdown();
+        // A connection whose client reads nothing more cannot close gracefully: it is not waited for past this.
+        setTimeout(lingered, closeAfterCutOffMs).unref();
+      }, graceMs);
+      try {
+        await Promise.race([server.shutdown(), new Promise<void>((resolve) => (lingered = resolve))]);
+      } finally {
+        clearTimeout(force);
+        await Promise.all(close(graceOver));
+      }
+      logger.info('shut down');
+    })();
+    return stopping;
   };
 }
 
@@ -150,7 +191,9 @@ function serviceDeps(
   logger: Logger,
 ): ServiceDeps {
   const audit = (action: OwnerAction) => logger.info({ audit: 'owner_powers', ...action }, 'owner powers used');
-  const deps: ServiceDeps = { upstream, userSessions, audit, lookups: { batch: metrics.lookupBatch } };
+  const listing = rememberListingRefusal(config.listingRecheckMs);
+  metrics.trackListingRefused(listing.holds);
+  const deps: ServiceDeps = { upstream, userSessions, audit, listing, lookups: { batch: metrics.lookupBatch } };
   if (config.coalesceWindowMs > 0) {
     deps.batcher = createUserBatcher(deps, config.coalesceWindowMs);
     deps.shareRead = createReadSharing(metrics.sharedRead);

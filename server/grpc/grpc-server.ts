@@ -16,6 +16,7 @@ import { createUserService } from '../services/user-service';
 import { tracingStarted } from '../tracing/tracing';
 import { type CallObserver, callLogMiddleware } from './call-log-middleware';
 import { callerMiddleware } from './caller-middleware';
+import type { InFlightCalls } from './in-flight-calls';
 import { internalErrorMiddleware } from './internal-error-middleware';
 import { peerCertificateInterceptor } from './peer-certificate-interceptor';
 import { addReflection } from './reflection';
@@ -34,6 +35,8 @@ export interface GrpcServerParts {
   certificateIdentities: boolean;
   onCall?: CallObserver;
   connections: ConnectionLimits;
+  /** Ends the calls still in flight when the shutdown grace is over. */
+  inFlight: InFlightCalls;
 }
 
 /**
@@ -60,6 +63,7 @@ export function createGrpcServer(parts: GrpcServerParts): Server<GatewayCallCont
   const server = (tracingStarted() ? measured.use(openTelemetryServerMiddleware()) : measured)
     .use(callLogMiddleware(logger, parts.onCall))
     .use(errorDetailsServerMiddleware)
+    .use(parts.inFlight.middleware)
     .use(callerMiddleware(parts.gate))
     .use(internalErrorMiddleware(logger))
     .use(wellFormedTextMiddleware);

@@ -19,7 +19,8 @@ export interface HttpClientOptions {
 export interface HttpClient {
   /** The pipeline's innermost stage: resolves with any HTTP answer; rejects with an UpstreamError (its `cause` undici's error) when there is none, or an AbortError. */
   send: Send;
-  close(): Promise<void>;
+  /** Closes the pool once its requests end; `force`: destroys it, aborting them. */
+  close(force?: boolean): Promise<void>;
 }
 
 /** HTTP/1.1 to the upstream over one keep-alive undici Pool. */
@@ -56,7 +57,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         throw new UpstreamError(timedOut ? 'timeout' : 'unreachable', call.route, undefined, undefined, { cause: e });
       }
     },
-    close: () => pool.close(),
+    close: (force) => (force ? pool.destroy() : pool.close()),
   };
 }
 

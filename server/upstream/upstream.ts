@@ -33,7 +33,8 @@ export interface Upstream {
   readonly applicationSession: AppSessionCache;
   readonly clock: UpstreamClock;
   readonly hasApiKey: boolean;
-  close(): Promise<void>;
+  /** Closes the connection pool once its requests end; `force`: aborts them first. */
+  close(force?: boolean): Promise<void>;
 }
 
 export interface UpstreamOptions {
@@ -128,6 +129,6 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     applicationSession,
     clock,
     hasApiKey: config.apiKey !== undefined,
-    close: () => http.close(),
+    close: (force) => http.close(force),
   };
 }

@@ -31,7 +31,7 @@ function logWatcher(stream: NodeJS.ReadableStream) {
 }
 
 /** The production gateway, started by `command`, in front of the emulator, its log lines on stdout. */
-function startGateway(command: string, args: string[]) {
+function startGateway(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(command, args, {
     cwd: root,
     env: {
@@ -45,6 +45,7 @@ function startGateway(command: string, args: string[]) {
       METRICS_PORT: '0',
       SHUTDOWN_GRACE_MS: '10000',
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -114,9 +115,67 @@ it('SIGTERM sent to `npm start`, as a supervisor or `docker stop` sends it, reac
   const listening = await logLine('gRPC server listening');
   await logLine('ready: the upstream accepted the gateway credentials');
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  // Calls shorter than the grace, in flight at the signal, finish OK.
+  emulator.state.setFaults({ latencyMs: 500, match: '^GET /users/' });
+  const channel = createChannel(String(listening.address));
+  const users = createClient(UserServiceDefinition, channel);
+  const id = BigInt(emulator.state.apps.get(app.id)!.users.find('login', 'alice')!.id);
+  const calls = Promise.all(Array.from({ length: 10 }, () => users.getUser({ id })));
+  await callsStarted(`http://${String(listening.metrics)}`, 10);
   child.kill('SIGTERM'); // to npm itself, not to the node process under it
   expect(await logLine('signal received')).toMatchObject({ signal: 'SIGTERM' });
+  expect((await calls).map((r) => r.user?.login)).toEqual(Array(10).fill('alice'));
   expect(await exited).toEqual([0, null]);
+  channel.close();
+  emulator.state.setFaults({ latencyMs: 0, match: '' });
   // Nothing is left listening on the gateway's port.
   await expect(request(`http://${String(listening.metrics)}/healthz`)).rejects.toThrow();
 }, 60_000);
+
+it('SIGTERM to `npm start` with calls longer than the grace: each ends UNAVAILABLE at the grace, and the process exits 0 within the grace plus a second', async () => {
+  const graceMs = 2000;
+  const child = startGateway('npm', ['start'], { SHUTDOWN_GRACE_MS: String(graceMs), QB_COALESCE_WINDOW_MS: '0' });
+  const logLine = logWatcher(child.stdout!);
+  const listening = await logLine('gRPC server listening');
+  await logLine('ready: the upstream accepted the gateway credentials');
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  emulator.state.setFaults({ latencyMs: 6000, match: '^GET /users/' });
+  const channel = createChannel(String(listening.address));
+  const users = createClient(UserServiceDefinition, channel);
+  const id = BigInt(emulator.state.apps.get(app.id)!.users.find('login', 'alice')!.id);
+  const ended: number[] = [];
+  const calls = Promise.allSettled(
+    Array.from({ length: 50 }, () =>
+      users.getUser({ id }).finally(() => {
+        ended.push(performance.now());
+      }),
+    ),
+  );
+  await callsStarted(`http://${String(listening.metrics)}`, 50);
+  const signalled = performance.now();
+  child.kill('SIGTERM');
+  const results = await calls;
+  const [code, signal] = await exited;
+  const exitMs = performance.now() - signalled;
+  const lastCallMs = Math.max(...ended) - signalled;
+  console.log(
+    `shutdown with ${graceMs} ms grace and 50 calls of 6 s in flight: last call ended ${Math.round(lastCallMs)} ms, process exited ${Math.round(exitMs)} ms after SIGTERM`,
+  );
+  expect({ code, signal }).toEqual({ code: 0, signal: null });
+  expect(results.map((r) => (r.status === 'rejected' ? Status[(r.reason as { code: Status }).code] : 'OK'))).toEqual(Array(50).fill('UNAVAILABLE'));
+  expect(String((results[0] as PromiseRejectedResult).reason)).toContain('grace period is over');
+  // The grace is the gateway's promise to an orchestrator that kills it soon after: it is kept to the second.
+  expect(exitMs).toBeLessThan(graceMs + 1000);
+  channel.close();
+  emulator.state.setFaults({ latencyMs: 0, match: '' });
+}, 60_000);
+
+/** Resolves once the gateway's own metrics count `count` GetUser calls started: they are in flight. */
+async function callsStarted(operator: string, count: number): Promise<void> {
+  for (;;) {
+    const text = await (await request(`${operator}/metrics`)).body.text();
+    const started = /grpc_server_started_total\{[^}]*grpc_method="GetUser"[^}]*\} (\d+)/.exec(text);
+    if (started && Number(started[1]) >= count) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
