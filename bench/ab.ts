@@ -18,8 +18,10 @@ import { median } from './lib/equal-load';
 import { type EmulatorInfo, type GatewayProcess, startGatewayProcess, waitReady } from './lib/gateway-process';
 import { ghz } from './lib/ghz';
 import { findGoTool, goTools } from './lib/go-tool';
-import { measuredOn, startChild, stop } from './lib/processes';
+import { measuredOn, startChild } from './lib/processes';
 import { writeResult } from './lib/results';
+import { benchEntry, runtimeLine } from './lib/runtime';
+import { stop } from './lib/supervise';
 
 const root = resolve(__dirname, '../..');
 
@@ -109,6 +111,8 @@ async function main(): Promise<void> {
     base.remove();
   }
   const markdown = [
+    `Runtime: ${runtimeLine()}.`,
+    '',
     `Before and after: ${names.join(' against ')}, GetUser by ghz, ${rounds} alternating rounds of ${seconds} s per rate, ${values.shipped ? 'as shipped' : 'one upstream request per call (QB_COALESCE_WINDOW_MS=0)'}; ${new Date().toISOString()}`,
     '',
     ...lines,
@@ -118,7 +122,4 @@ async function main(): Promise<void> {
   console.log(`[ab] written to ${out}`);
 }
 
-main().catch((e: Error) => {
-  console.error(e);
-  process.exit(1);
-});
+benchEntry('ab', main);

@@ -20,8 +20,10 @@ import { type EmulatorInfo, startGatewayProcess, waitReady } from './lib/gateway
 import { type GhzLength, ghz } from './lib/ghz';
 import { findGoTool, goTools } from './lib/go-tool';
 import { openInspector } from './lib/inspector';
-import { freePort, startChild, stop, threadCpuSeconds } from './lib/processes';
+import { freePort, startChild, threadCpuSeconds } from './lib/processes';
 import { writeResult } from './lib/results';
+import { benchEntry, runtimeLine } from './lib/runtime';
+import { stop } from './lib/supervise';
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -85,6 +87,8 @@ async function main(): Promise<void> {
   const summary = summariseProfile(join(profileDir, file), from, to);
   const allocations = summariseAllocations(profile);
   const markdown = [
+    `Runtime: ${runtimeLine()}.`,
+    '',
     `Gateway profile: ${values.call} at ${rate} calls/s for ${seconds} s (ghz, 8 in flight), after 10 s of warm-up, ${values.shipped ? 'as shipped (coalescing on)' : 'one upstream request per call (QB_COALESCE_WINDOW_MS=0)'}; ${new Date().toISOString()}`,
     '',
     `${load.requests} calls, p50 ${load.p50.toFixed(2)} ms, p99 ${load.p99.toFixed(2)} ms. Gateway CPU per call, from /proc: ${(mainUs + othersUs).toFixed(0)} µs,`,
@@ -116,7 +120,4 @@ async function main(): Promise<void> {
   console.log(`[profile] written to ${out}`);
 }
 
-main().catch((e: Error) => {
-  console.error(e);
-  process.exit(1);
-});
+benchEntry('profile', main);

@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { median } from './lib/equal-load';
 import type { Row } from './lib/rows';
+import { runtimeLine } from './lib/runtime';
 import type { Bench } from './scenarios/bench';
 
 /** The ratios the targets are judged on, from the rows and figures of one run. */
@@ -152,6 +153,8 @@ export function writeReport(bench: Bench): string {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const rows = [...bench.rows, ...bench.equalRows];
   const markdown = [
+    `Runtime: ${runtimeLine()}.`,
+    '',
     `Benchmark (${full ? 'full' : 'short'}: ${seconds} s per scenario, ${concurrency} in flight; equal load: ${roundCount} rounds of ${roundSeconds} s at each of ${r.series.map((p) => p.rate).join(', ')} calls/s), ${new Date().toISOString()}, ${machine}`,
     '',
     '| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | server CPU µs/req | caller CPU µs/req | peak RSS MB | note |',

@@ -9,9 +9,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { EmulatorInfo } from './lib/gateway-process';
 import { findGoTool, goTools } from './lib/go-tool';
-import { startChild, stop } from './lib/processes';
+import { startChild } from './lib/processes';
+import { benchEntry, runtimeLine } from './lib/runtime';
+import { stop } from './lib/supervise';
 import { writeReport } from './report';
-import type { Bench, BenchSettings, Scenario } from './scenarios/bench';
+import { type Bench, type BenchSettings, keyOf, type Scenario } from './scenarios/bench';
 import { coldStormScenario } from './scenarios/cold-storm';
 import { createSessionScenario } from './scenarios/create-session';
 import { equalLoadScenario } from './scenarios/equal-load';
@@ -60,6 +62,17 @@ function settingsFromArgs(): BenchSettings {
   };
 }
 
+/** The scenarios `--only` names and, before them, those they need, in the run's order. */
+function withNeeds(only: string[], log: (line: string) => void): Scenario[] {
+  const unknown = only.filter((key) => !scenarios.some((s) => keyOf(s) === key));
+  if (unknown.length) throw new Error(`--only: no scenario ${unknown.join(', ')} (there are ${scenarios.map(keyOf).join(', ')})`);
+  const keys = new Set(only);
+  for (const s of [...scenarios].reverse()) if (keys.has(keyOf(s))) for (const need of s.needs ?? []) keys.add(need);
+  const added = [...keys].filter((key) => !only.includes(key));
+  if (added.length) log(`--only ${only.join(',')} also runs ${added.sort().join(', ')}: what the chosen scenarios build on`);
+  return scenarios.filter((s) => keys.has(keyOf(s)));
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const settings = settingsFromArgs();
@@ -69,10 +82,11 @@ async function main(): Promise<void> {
   log(
     `${settings.full ? 'full' : 'short'} run: ${settings.seconds} s per scenario after ${settings.warmup} s of warm-up, ${settings.concurrency} calls in flight`,
   );
+  log(runtimeLine());
+  const chosen = settings.only ? withNeeds(settings.only, log) : scenarios;
   const { child: emulatorChild, info: emulator } = await startChild<EmulatorInfo>('child/emulator-server.js');
   log(`emulator on ${emulator.httpsUrl}`);
   const bench: Bench = { settings, log, ghzBin, emulator, ca: readFileSync(emulator.certFile, 'utf8'), rows: [], equalRows: [], figures: {}, series: [] };
-  const chosen = settings.only ? scenarios.filter((s) => settings.only!.includes(s.name.split('.')[0]!)) : scenarios;
   for (const scenario of chosen) {
     log(scenario.name);
     await scenario.run(bench);
@@ -87,7 +101,4 @@ async function main(): Promise<void> {
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/${stamp}.{md,json}`);
 }
 
-main().catch((e: Error) => {
-  console.error(e);
-  process.exit(1);
-});
+benchEntry('bench', main);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { adopt } from './supervise';
 
 const run = promisify(execFile);
 
@@ -53,7 +54,9 @@ export async function ghz(binary: string, target: string, call: string, data: un
     ...(options.metadata ? ['-m', JSON.stringify(options.metadata)] : []),
     target,
   ];
-  const { stdout } = await run(binary, args, { maxBuffer: 64 * 1024 * 1024 });
+  const running = run(binary, args, { maxBuffer: 64 * 1024 * 1024 });
+  adopt(running.child);
+  const { stdout } = await running;
   const report = JSON.parse(stdout) as {
     count: number;
     rps: number;

@@ -2,12 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { adopt } from './supervise';
 
 const clockTicks = 100; // USER_HZ on Linux
 
 /** A child Node process of the benchmark, started from dist/, with the first JSON line it printed. */
 export async function startChild<T>(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(process.execPath, [resolve(__dirname, '..', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = adopt(spawn(process.execPath, [resolve(__dirname, '..', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }));
   const info = await new Promise<T>((resolveInfo, reject) => {
     let text = '';
     const onData = (chunk: Buffer) => {
@@ -32,7 +33,7 @@ export async function startChild<T>(script: string, env: NodeJS.ProcessEnv = {})
 export function startLoggingChild(script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): ChildProcess {
   const out = openSync(logFile, 'w');
   try {
-    return spawn(process.execPath, [...nodeArgs, resolve(__dirname, '..', script)], { env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+    return adopt(spawn(process.execPath, [...nodeArgs, resolve(__dirname, '..', script)], { env: { ...process.env, ...env }, stdio: ['ignore', out, out] }));
   } finally {
     closeSync(out);
   }
@@ -67,13 +68,6 @@ export function memory(pid: number): { rss: number; peakRss: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
   return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
-}
-
-export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** A loopback port free right now, for a process that needs a port before it starts. */

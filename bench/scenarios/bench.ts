@@ -83,9 +83,15 @@ export interface SeriesPoint {
 }
 
 export interface Scenario {
+  /** Its key (the number or letter before the dot, as `--only` names it), then what it measures. */
   name: string;
+  /** The keys of the scenarios that set up what it needs: `--only` runs them too. */
+  needs?: string[];
   run(bench: Bench): Promise<void>;
 }
+
+/** A scenario's key: `1`, `E`. */
+export const keyOf = (scenario: Scenario): string => scenario.name.split('.')[0]!;
 
 /** What a scenario needs from one that ran before it. */
 export function need<T>(value: T | undefined, what: string): T {

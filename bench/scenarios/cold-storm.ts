@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { createGatewayClient } from '../../clients/src';
 import { percentile } from '../lib/closed-loop';
 import { startGatewayProcess } from '../lib/gateway-process';
-import { stop } from '../lib/processes';
+import { stop } from '../lib/supervise';
 import type { Scenario } from './bench';
 
 const calls = 1000;

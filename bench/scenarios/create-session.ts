@@ -1,7 +1,8 @@
 import { closedLoop } from '../lib/closed-loop';
 import { QB, sdkCall, silently } from '../lib/official-sdk';
-import { measuredOn, stop } from '../lib/processes';
+import { measuredOn } from '../lib/processes';
 import { fromLoad } from '../lib/rows';
+import { stop } from '../lib/supervise';
 import { need, type Scenario } from './bench';
 
 /** The CreateSession request every session scenario sends. */
@@ -12,6 +13,7 @@ export const aliceLogin = {
 /** 5. CreateSession with login and password: through the gateway, and with the SDK. Ends the GetUser gateway. */
 export const createSessionScenario: Scenario = {
   name: '5. CreateSession with login and password, gateway and SDK',
+  needs: ['1'],
   async run(bench) {
     const { concurrency, warmup, seconds } = bench.settings;
     const gateway = need(bench.gateway, 'the gateway of scenario 1');

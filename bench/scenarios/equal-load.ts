@@ -4,8 +4,9 @@ import { type GatewayProcess, metricSum, startGatewayProcess, waitReady } from '
 import { callsFor, type GhzLength, ghz } from '../lib/ghz';
 import { silently } from '../lib/official-sdk';
 import { paced, pacingCpuUs } from '../lib/paced';
-import { measuredOn, stop } from '../lib/processes';
+import { measuredOn } from '../lib/processes';
 import { equalRow, fromGhz } from '../lib/rows';
+import { stop } from '../lib/supervise';
 import { type Bench, type Call, need, type Scenario } from './bench';
 
 /**
@@ -18,6 +19,7 @@ import { type Bench, type Call, need, type Scenario } from './bench';
  */
 export const equalLoadScenario: Scenario = {
   name: 'E. equal load',
+  needs: ['1', '2', '3', '4'],
   async run(bench) {
     const single = await startSingleRequestGateway(bench);
     try {

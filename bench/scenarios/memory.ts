@@ -2,8 +2,9 @@ import { Metadata } from 'nice-grpc';
 import { createGatewayClient } from '../../clients/src';
 import { metricSum, startGatewayProcess, waitReady } from '../lib/gateway-process';
 import { collectGarbage } from '../lib/inspector';
-import { freePort, memory, startChild, stop } from '../lib/processes';
+import { freePort, memory, startChild } from '../lib/processes';
 import { noteRow } from '../lib/rows';
+import { stop } from '../lib/supervise';
 import type { Bench, Scenario } from './bench';
 import { aliceLogin } from './create-session';
 

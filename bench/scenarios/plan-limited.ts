@@ -3,8 +3,8 @@ import { createGatewayClient } from '../../clients/src';
 import { demoApplication as app } from '../../emulator';
 import { startGatewayProcess, waitReady } from '../lib/gateway-process';
 import { paced } from '../lib/paced';
-import { stop } from '../lib/processes';
 import { fromLoad } from '../lib/rows';
+import { stop } from '../lib/supervise';
 import type { Scenario } from './bench';
 
 /** QuickBlox's Basic plan: requests a second per application. */

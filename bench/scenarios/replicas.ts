@@ -2,8 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createGatewayClient } from '../../clients/src';
 import { startGatewayProcess, waitReady } from '../lib/gateway-process';
 import { paced } from '../lib/paced';
-import { cpuSeconds, freePort, stop } from '../lib/processes';
+import { cpuSeconds, freePort } from '../lib/processes';
 import { fromLoad } from '../lib/rows';
+import { adopt, stop } from '../lib/supervise';
 import type { Scenario } from './bench';
 
 /**
@@ -24,7 +25,7 @@ export const replicasScenario: Scenario = {
       return;
     }
     const port = await freePort();
-    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const redis = adopt(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const seconds = settings.full ? 20 : 5;
     const env = { QB_RATE_LIMIT: '100000', QB_COALESCE_WINDOW_MS: '0' };

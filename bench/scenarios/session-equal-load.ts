@@ -17,6 +17,7 @@ const alice = { login: 'alice', password: 'alicePass1!' };
  */
 export const sessionEqualLoadScenario: Scenario = {
   name: 'S. CreateSession at equal load',
+  needs: ['1', '2', '4'],
   async run(bench) {
     const { concurrency, rounds, roundSeconds, sessionRate: rate } = bench.settings;
     const gateway = need(bench.gateway, 'the gateway of scenario 1');
