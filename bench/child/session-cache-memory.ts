@@ -10,7 +10,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 async function main(): Promise<void> {
   if (!gc) throw new Error('run with node --expose-gc');
   const entries = Number(process.env.BENCH_ENTRIES ?? 100_000);
-  const cache = createUserSessionCache({ maxEntries: entries });
+  const cache = createUserSessionCache();
   const credentials = { method: { $case: 'loginPassword' as const, value: { login: 'alice', password: 'alicePass1!' } } };
   gc();
   const before = process.memoryUsage();

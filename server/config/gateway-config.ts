@@ -13,6 +13,8 @@ export interface GatewayConfig {
   listingRecheckMs: number;
   /** Share one live user session among identical CreateSession calls of the same caller. */
   reuseUserSessions: boolean;
+  /** The memory reused user sessions may take (an estimate per entry, user-session-cache.ts); the least recently used go first. */
+  reuseMaxBytes: number;
   /** How long in-flight calls may run on after SIGTERM/SIGINT. */
   shutdownGraceMs: number;
   logLevel: LogLevel;

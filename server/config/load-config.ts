@@ -118,6 +118,12 @@ export const variables = {
     schema: integer(100, 86_400_000),
   },
   QB_REUSE_USER_SESSIONS: { description: 'true: identical CreateSession calls of one caller share a live session', default: 'false', schema: boolean },
+  QB_REUSE_MAX_BYTES: {
+    description:
+      'with QB_REUSE_USER_SESSIONS, the memory the reused sessions may take, in bytes (about 1.8 KB each); the least recently used are evicted first',
+    default: String(64 * 2 ** 20),
+    schema: integer(64 * 1024, 2 ** 40),
+  },
   REDIS_URL: {
     description:
       'Redis the replicas share the application session, reused user sessions, the upstream budget and nonce tags through: redis://host:6379 or rediss:// (unset: each replica on its own)',
@@ -246,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     coalesceWindowMs: v.QB_COALESCE_WINDOW_MS,
     listingRecheckMs: v.QB_LISTING_RECHECK_MS,
     reuseUserSessions: v.QB_REUSE_USER_SESSIONS,
+    reuseMaxBytes: v.QB_REUSE_MAX_BYTES,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     logLevel: v.LOG_LEVEL,
     store: v.REDIS_URL && v.REDIS_ENCRYPTION_KEY ? { url: v.REDIS_URL, secret: v.REDIS_ENCRYPTION_KEY } : undefined,

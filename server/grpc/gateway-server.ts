@@ -58,15 +58,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const store = await sharedStore(config, logger, metrics);
   const nonceTag = await store?.nonceTag();
   const upstream = createUpstream({ config: config.upstream, readiness, now: options.now, observer: metrics.observer, store, nonceTag });
-  const userSessions = config.reuseUserSessions ? reusedUserSessions(store, metrics, options.now) : undefined;
+  const userSessions = config.reuseUserSessions ? reusedUserSessions(config, store, metrics, options.now) : undefined;
   metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
-  if (userSessions) metrics.trackCacheSize('user', () => userSessions.size);
-
-  if (config.upstream.apiKey && !config.policy) {
-    logger.warn(
-      "QB_API_KEY is set but GATEWAY_POLICY_FILE is not: no caller holds owner powers, so CreateUserToken, and UpdateUser and DeleteUser without the user's token, are refused (PERMISSION_DENIED OWNER_POWERS_NOT_GRANTED)",
+  if (userSessions)
+    metrics.trackCacheSize(
+      'user',
+      () => userSessions.size,
+      () => userSessions.bytes,
     );
-  }
+
+  warnOwnerPowersUnused(config, logger);
   const deps = serviceDeps(config, upstream, userSessions, metrics, logger);
   const inFlight = trackInFlightCalls();
   const server = createGrpcServer({
@@ -201,10 +202,31 @@ function serviceDeps(
   return deps;
 }
 
+/** An API key no caller can use is worth a word at start. */
+function warnOwnerPowersUnused(config: GatewayConfig, logger: Logger): void {
+  if (config.upstream.apiKey && !config.policy) {
+    logger.warn(
+      "QB_API_KEY is set but GATEWAY_POLICY_FILE is not: no caller holds owner powers, so CreateUserToken, and UpdateUser and DeleteUser without the user's token, are refused (PERMISSION_DENIED OWNER_POWERS_NOT_GRANTED)",
+    );
+  }
+}
+
 /** The user-session reuse cache (QB_REUSE_USER_SESSIONS): shared by the replicas when there is a store. */
-function reusedUserSessions(store: SharedStore | undefined, metrics: GatewayMetrics, now: (() => number) | undefined): UserSessionCache {
-  const local = createUserSessionCache({ now, observe: metrics.userSessionLookup, hash: store?.sealer.hash });
-  return store ? shareUserSessions(local, store, { now, onShared: metrics.userSessionShared }) : local;
+function reusedUserSessions(config: GatewayConfig, store: SharedStore | undefined, metrics: GatewayMetrics, now: (() => number) | undefined): UserSessionCache {
+  const local = createUserSessionCache({
+    now,
+    observe: metrics.userSessionLookup,
+    hash: store?.sealer.hash,
+    maxBytes: config.reuseMaxBytes,
+    onEvict: metrics.userSessionEvicted,
+  });
+  const cache = store ? shareUserSessions(local, store, { now, onShared: metrics.userSessionShared }) : local;
+  metrics.trackCacheSize(
+    'user',
+    () => cache.size,
+    () => cache.bytes,
+  );
+  return cache;
 }
 
 /** The Redis of REDIS_URL, if set: a replica that starts while it is reachable shares from its first request; one that cannot reach it starts on its own. */

@@ -21,14 +21,21 @@ export interface GatewayMetrics {
   sharedStoreUp(up: boolean): void;
   /** Reports whether lookups go one by one because the application refused to list users, read at scrape time. */
   trackListingRefused(holds: () => boolean): void;
-  /** Reports how many entries each token cache holds, read at scrape time. */
-  trackCacheSize(cache: 'application' | 'user', size: () => number): void;
+  /** Reports how many entries each token cache holds and, where it bounds them, their estimated bytes, read at scrape time. */
+  trackCacheSize(cache: 'application' | 'user', size: () => number, bytes?: () => number): void;
+  /** Counts a reused user session evicted to keep within QB_REUSE_MAX_BYTES. */
+  userSessionEvicted(): void;
 }
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The gateway's own metrics, registered in `own`, their zero samples written so that dashboards see every series from the start. */
-function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => number>, listingRefused: { holds: () => boolean }) {
+interface CacheGauges {
+  size: () => number;
+  bytes?: () => number;
+}
+
+function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, CacheGauges>, listingRefused: { holds: () => boolean }) {
   const duration = new Histogram({
     name: 'qb_upstream_request_duration_seconds',
     help: 'Time from sending an upstream request to having its whole response.',
@@ -63,6 +70,13 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
     registers: [own],
   });
   defineScrapedGauges(own, cacheSizes, listingRefused);
+  const evictions = new Counter({
+    name: 'qb_token_cache_evictions_total',
+    help: 'Sessions a token cache evicted, least recently used first, to keep within its memory bound (user: QB_REUSE_MAX_BYTES).',
+    labelNames: ['cache'],
+    registers: [own],
+  });
+  evictions.inc({ cache: 'user' }, 0);
   const batchIds = new Histogram({
     name: 'qb_coalesced_batch_ids',
     help: 'Distinct user ids each coalesced lookup request asked for (QB_COALESCE_WINDOW_MS).',
@@ -91,18 +105,27 @@ function defineMetrics(own: Registry, cacheSizes: ReadonlyMap<string, () => numb
     labelNames: ['caller', 'method', 'code'],
     registers: [own],
   });
-  return { duration, sessions, tokenCache, callerCalls, batchIds, saved, storeUp, replicas, ...defineResilienceMetrics(own) };
+  return { duration, sessions, tokenCache, evictions, callerCalls, batchIds, saved, storeUp, replicas, ...defineResilienceMetrics(own) };
 }
 
 /** Gauges read from the gateway's state when scraped. */
-function defineScrapedGauges(own: Registry, cacheSizes: ReadonlyMap<string, () => number>, listingRefused: { holds: () => boolean }): void {
+function defineScrapedGauges(own: Registry, cacheSizes: ReadonlyMap<string, CacheGauges>, listingRefused: { holds: () => boolean }): void {
   new Gauge({
     name: 'qb_token_cache_entries',
     help: 'Live entries of each token cache.',
     labelNames: ['cache'],
     registers: [own],
     collect() {
-      for (const [cache, size] of cacheSizes) this.set({ cache }, size());
+      for (const [cache, { size }] of cacheSizes) this.set({ cache }, size());
+    },
+  });
+  new Gauge({
+    name: 'qb_token_cache_bytes',
+    help: 'Estimated memory of the token caches that are bounded by it (user: QB_REUSE_MAX_BYTES).',
+    labelNames: ['cache'],
+    registers: [own],
+    collect() {
+      for (const [cache, { bytes }] of cacheSizes) if (bytes) this.set({ cache }, bytes());
     },
   });
   new Gauge({
@@ -169,7 +192,7 @@ const circuitValues: Record<CircuitStateName, number> = { closed: 0, half_open: 
 export function createGatewayMetrics(): GatewayMetrics {
   const own = new Registry();
   collectDefaultMetrics({ register: own });
-  const cacheSizes = new Map<string, () => number>();
+  const cacheSizes = new Map<string, CacheGauges>();
   const listingRefused = { holds: () => false };
   const m = defineMetrics(own, cacheSizes, listingRefused);
   const { duration, sessions, tokenCache, retries, rateLimitWaits, rateLimitRejections, clockOffset, callerCalls } = m;
@@ -202,8 +225,9 @@ export function createGatewayMetrics(): GatewayMetrics {
     trackListingRefused(holds) {
       listingRefused.holds = holds;
     },
-    trackCacheSize(cache, size) {
-      cacheSizes.set(cache, size);
+    trackCacheSize(cache, size, bytes) {
+      cacheSizes.set(cache, { size, bytes });
     },
+    userSessionEvicted: () => m.evictions.inc({ cache: 'user' }),
   };
 }

@@ -121,6 +121,9 @@ export function shareUserSessions(local: UserSessionCache, store: SharedStore, o
       local.dropUser(userId);
       drop.user(userId);
     },
+    get bytes() {
+      return local.bytes;
+    },
     get size() {
       return local.size;
     },

@@ -1,17 +1,20 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Session } from '../../gen/index.quickblox.v1';
 import { UserCredentials } from '../../gen/index.quickblox.v1';
+import { sessionEntries } from './session-entries';
 
 export interface UserSessionCacheOptions {
   now?: () => number;
   /** Do not hand out a session that lapses sooner than this. */
   minRemainingMs?: number;
-  /** Entries at most; the oldest go first. */
-  maxEntries?: number;
+  /** The memory the entries may take, as `entryBytes` estimates it; the least recently used go first (default: no bound; the gateway passes QB_REUSE_MAX_BYTES). */
+  maxBytes?: number;
   /** The keyed hash that names entries: the shared store's, so that replicas name alike; by default HMAC-SHA256 under a key random per process. */
   hash?: (...parts: string[]) => string;
   /** Told whether each lookup found a live session. */
   observe?: (hit: boolean) => void;
+  /** Told of each entry evicted to keep within `maxBytes`. */
+  onEvict?: () => void;
 }
 
 export interface UserSessionCache {
@@ -34,11 +37,8 @@ export interface UserSessionCache {
    */
   dropUser(userId?: bigint): void;
   readonly size: number;
-}
-
-interface Entry {
-  session: Session;
-  expiresAt: number;
+  /** The estimated memory of the entries (`entryBytes`). */
+  readonly bytes: number;
 }
 
 /**
@@ -51,10 +51,8 @@ interface Entry {
 export function createUserSessionCache(options: UserSessionCacheOptions = {}): UserSessionCache {
   const now = options.now ?? Date.now;
   const minRemainingMs = options.minRemainingMs ?? 5 * 60_000;
-  const maxEntries = options.maxEntries ?? 200_000;
+  const entries = sessionEntries(options.maxBytes ?? Number.POSITIVE_INFINITY, options.onEvict);
   const hash = options.hash ?? randomHash();
-  const entries = new Map<string, Entry>();
-  const keyByToken = new Map<string, string>();
   const pending = new Map<string, Promise<Session>>();
 
   // Drops are numbered so that a creation that started before one does not store what it made.
@@ -64,25 +62,7 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
   function droppedSince(startedAt: number, userId: bigint | undefined): boolean {
     return clearedAt > startedAt || (userId !== undefined && (droppedUsers.get(userId) ?? -1) > startedAt);
   }
-
-  function remove(key: string): void {
-    const entry = entries.get(key);
-    if (!entry) return;
-    entries.delete(key);
-    if (keyByToken.get(entry.session.token) === key) keyByToken.delete(entry.session.token);
-  }
-
-  function store(key: string, session: Session): void {
-    const expiresAt = session.expiresAt?.getTime();
-    if (!session.token || expiresAt === undefined) return;
-    remove(key);
-    for (const oldest of entries.keys()) {
-      if (entries.size < maxEntries) break;
-      remove(oldest);
-    }
-    entries.set(key, { session, expiresAt });
-    keyByToken.set(session.token, key);
-  }
+  const remove = entries.remove;
 
   return {
     key(callerIdentity, credentials) {
@@ -92,14 +72,17 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
       const entry = entries.get(key);
       const hit = entry !== undefined && entry.expiresAt - now() > minRemainingMs;
       options.observe?.(hit);
-      if (hit) return entry.session;
+      if (hit) {
+        entries.touch(key, entry);
+        return entry.session;
+      }
       if (entry) remove(key);
       let flight = pending.get(key);
       if (!flight) {
         const startedAt = generation;
         flight = create()
           .then((session) => {
-            if (!droppedSince(startedAt, session.userId)) store(key, session);
+            if (!droppedSince(startedAt, session.userId)) entries.store(key, session);
             return session;
           })
           .finally(() => {
@@ -111,7 +94,7 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
       return flight;
     },
     dropToken(token) {
-      const key = keyByToken.get(token);
+      const key = entries.keyOf(token);
       if (key !== undefined) remove(key);
     },
     dropKey: remove,
@@ -120,10 +103,13 @@ export function createUserSessionCache(options: UserSessionCacheOptions = {}): U
       if (userId === undefined) clearedAt = generation;
       else if (pending.size > 0) droppedUsers.set(userId, generation);
       // A linear pass: credentials change rarely, and an index by user would cost every entry memory.
-      for (const [key, entry] of entries) if (userId === undefined || entry.session.userId === userId) remove(key);
+      for (const [key, entry] of entries.entries()) if (userId === undefined || entry.session.userId === userId) remove(key);
     },
     get size() {
       return entries.size;
+    },
+    get bytes() {
+      return entries.bytes;
     },
   };
 }

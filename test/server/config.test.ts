@@ -47,6 +47,7 @@ describe('configuration from the environment', () => {
       coalesceWindowMs: 2,
       listingRecheckMs: 300_000,
       reuseUserSessions: false,
+      reuseMaxBytes: 64 * 2 ** 20,
       shutdownGraceMs: 10_000,
       logLevel: 'info',
     });

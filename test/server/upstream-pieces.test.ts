@@ -1,6 +1,7 @@
 import { Status } from 'nice-grpc-common';
 import { ErrorInfo } from 'nice-grpc-error-details';
 import { mapUpstreamError } from '../../server/errors/upstream-error-mapping';
+import { entryBytes } from '../../server/sessions/session-entries';
 import { createUserSessionCache } from '../../server/sessions/user-session-cache';
 import { createSealer } from '../../server/store/sealing';
 import { createAppSessionCache } from '../../server/upstream/app-session';
@@ -127,9 +128,11 @@ describe('the user session cache', () => {
     );
   });
 
-  it('reuses a live session, replaces one close to expiry, drops by token and evicts the oldest', async () => {
+  it('reuses a live session, replaces one close to expiry, drops by token and evicts the least recently used', async () => {
     let now = 0;
-    const cache = createUserSessionCache({ now: () => now, minRemainingMs: 1000, maxEntries: 2 });
+    const evicted: number[] = [];
+    // Room for two entries of a one-letter key and a two-letter token.
+    const cache = createUserSessionCache({ now: () => now, minRemainingMs: 1000, maxBytes: 2 * entryBytes('a', 't1'), onEvict: () => evicted.push(now) });
     let n = 0;
     const create = async () => session(`t${++n}`, now + 10_000);
     expect((await cache.reuse('a', create)).token).toBe('t1');
@@ -140,8 +143,13 @@ describe('the user session cache', () => {
     expect((await cache.reuse('a', create)).token).toBe('t3');
     await cache.reuse('b', create);
     await cache.reuse('c', create);
-    expect(cache.size).toBe(2);
+    expect([cache.size, cache.bytes, evicted.length]).toEqual([2, 2 * entryBytes('a', 't1'), 1]);
     expect((await cache.reuse('a', create)).token).toBe('t6');
+    // Now c, then a: a hit on c makes a the least recently used, so d evicts a, not c.
+    expect((await cache.reuse('c', create)).token).toBe('t5');
+    await cache.reuse('d', create);
+    expect((await cache.reuse('c', create)).token).toBe('t5');
+    expect(evicted.length).toBe(3);
   });
 
   it('does not keep a failure', async () => {
