@@ -56,11 +56,12 @@ export async function startGatewayProcess(
   return { child, pid: child.pid!, target: `127.0.0.1:${grpcPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}`, logFile };
 }
 
-/** The sum of a metric's samples on the gateway's /metrics whose labels contain `filter`. */
+/** The sum of a metric's samples on the gateway's /metrics whose labels contain `filter` (a metric without labels: its value). */
 export async function metricSum(metricsUrl: string, name: string, filter = ''): Promise<number> {
   const text = await (await request(`${metricsUrl}/metrics`)).body.text();
   let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) && line.includes(filter)) sum += Number(line.split(' ').at(-1));
+  // A metric without labels is `name value`; with labels, `name{…} value`.
+  for (const line of text.split('\n')) if ((line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && line.includes(filter)) sum += Number(line.split(' ').at(-1));
   return sum;
 }
 

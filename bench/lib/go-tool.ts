@@ -9,6 +9,8 @@ export const goTools = {
   helm: 'helm.sh/helm/v3/cmd/helm@v3.22.0',
   // Not `go install`-able (its go.mod has replace directives): .ci/run builds it in a throwaway module.
   jaeger: 'github.com/jaegertracing/jaeger/cmd/jaeger@v1.76.0',
+  // Its package builds a binary named `server`: .ci/run builds it as toxiproxy-server in a throwaway module.
+  'toxiproxy-server': 'github.com/Shopify/toxiproxy/v2/cmd/server@v2.5.0',
 } as const;
 
 /** A Go tool installed with `go install` (grpcurl, ghz): on PATH or in `$(go env GOPATH)/bin`; undefined when absent. */

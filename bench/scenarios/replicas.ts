@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { createGatewayClient } from '../../clients/src';
 import { startGatewayProcess, waitReady } from '../lib/gateway-process';
 import { paced } from '../lib/paced';
-import { cpuSeconds, freePort } from '../lib/processes';
+import { cpuSeconds } from '../lib/processes';
+import { redisInstalled, startBenchRedis } from '../lib/redis';
 import { fromLoad } from '../lib/rows';
-import { adopt, stop } from '../lib/supervise';
+import { stop } from '../lib/supervise';
 import type { Scenario } from './bench';
 
 /**
@@ -20,17 +20,15 @@ export const replicasScenario: Scenario = {
   name: '10. two replicas sharing Redis, against one alone',
   async run(bench) {
     const { emulator, settings, log } = bench;
-    if (spawnSync('redis-server', ['--version']).status !== 0) {
+    if (!redisInstalled()) {
       log('10. redis-server not installed (apt-get install redis-server): the scenario is left out');
       return;
     }
-    const port = await freePort();
-    const redis = adopt(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const redis = await startBenchRedis();
     const seconds = settings.full ? 20 : 5;
     const env = { QB_RATE_LIMIT: '100000', QB_COALESCE_WINDOW_MS: '0' };
     try {
-      const shared = { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_ENCRYPTION_KEY: 'bench-only-secret-of-32-characters' };
+      const shared = { REDIS_URL: redis.url, REDIS_ENCRYPTION_KEY: 'bench-only-secret-of-32-characters' };
       for (const [label, count, extra, rate] of [
         ['one gateway alone', 1, {}, settings.rate],
         // The controls: the same split of the load without Redis, and one gateway at the load each replica carries, so
@@ -56,7 +54,7 @@ export const replicasScenario: Scenario = {
         await Promise.all(gateways.map((g) => stop(g.child)));
       }
     } finally {
-      redis.kill('SIGTERM');
+      await redis.stop();
     }
   },
 };

@@ -102,7 +102,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     logger,
     readiness,
     stopKeeper,
-    close: (force) => [upstream.close(force), operator.close(), store?.close()],
+    close: async (force) => {
+      await Promise.all([upstream.close(force), operator.close(), store?.close()]);
+    },
   });
   return {
     address,
@@ -123,7 +125,7 @@ interface Stoppable {
   readiness: Readiness;
   stopKeeper: () => void;
   /** Closes what the calls used; `force`: the grace ended with calls in flight, whose upstream requests are aborted. */
-  close: (force: boolean) => (Promise<void> | undefined)[];
+  close: (force: boolean) => Promise<void>;
 }
 
 /**
@@ -139,10 +141,14 @@ function drainThenStop({ server, inFlight, logger, readiness, stopKeeper, close 
       logger.info({ graceMs, inFlight: inFlight.size }, 'shutting down: draining in-flight calls');
       let graceOver = false;
       let lingered: () => void = () => {};
+      let closing: Promise<void> | undefined;
+      const closeOnce = (force: boolean) => (closing ??= close(force));
       const force = setTimeout(() => {
         graceOver = true;
         logger.warn({ graceMs, cutOff: inFlight.cutOff() }, 'shutdown grace over: calls still in flight ended UNAVAILABLE');
         server.forceShutdown();
+        // Their upstream requests: aborted with the pool, at once.
+        void closeOnce(true);
         // A connection whose client reads nothing more cannot close gracefully: it is not waited for past this.
         setTimeout(lingered, closeAfterCutOffMs).unref();
       }, graceMs);
@@ -150,7 +156,7 @@ function drainThenStop({ server, inFlight, logger, readiness, stopKeeper, close 
         await Promise.race([server.shutdown(), new Promise<void>((resolve) => (lingered = resolve))]);
       } finally {
         clearTimeout(force);
-        await Promise.all(close(graceOver));
+        await closeOnce(graceOver);
       }
       logger.info('shut down');
     })();

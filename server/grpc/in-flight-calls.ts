@@ -1,25 +1,20 @@
-import type { ServerMiddleware } from 'nice-grpc-common';
-import { Status } from 'nice-grpc-common';
+import { type ServerMiddleware, Status } from 'nice-grpc-common';
 import { ErrorReason } from '../../clients/src/error-reasons';
 import { gatewayError } from '../errors/gateway-errors';
 import type { ScopeContext } from '../services/call-context';
 
 export interface InFlightCalls {
-  /** Tracks each call and gives its scope a signal that `cutOff` aborts. */
+  /** Tracks each call, so that `cutOff` can end it. */
   middleware: ServerMiddleware<ScopeContext, ScopeContext>;
   /**
-   * Ends every call still in flight at once with UNAVAILABLE `SHUTTING_DOWN`
-   * and aborts what it waits on (its upstream requests, its place in the
-   * rate limit); returns how many there were.
+   * Ends every call still in flight at once with UNAVAILABLE `SHUTTING_DOWN`;
+   * returns how many there were. What they wait on upstream is aborted by
+   * destroying the connection pool (`Upstream.close(true)`), not call by call:
+   * a controller per call would cost every call for the sake of the last few.
    */
   cutOff(): number;
   /** Calls in flight now. */
   readonly size: number;
-}
-
-interface Tracked {
-  abort: AbortController;
-  end: (error: Error) => void;
 }
 
 /**
@@ -32,21 +27,14 @@ interface Tracked {
  * channelz off.
  */
 export function trackInFlightCalls(): InFlightCalls {
-  const calls = new Set<Tracked>();
+  const calls = new Set<(error: Error) => void>();
   const middleware: ServerMiddleware<ScopeContext, ScopeContext> = async function* inFlight(call, context) {
-    const abort = new AbortController();
-    const callerGone = () => abort.abort();
-    context.signal.addEventListener('abort', callerGone, { once: true });
     let end!: (error: Error) => void;
     const cut = new Promise<never>((_, reject) => {
       end = reject;
     });
-    const tracked: Tracked = { abort, end };
-    calls.add(tracked);
-    const scope = context.scope;
-    const before = scope.signal;
-    scope.signal = abort.signal;
-    const inner = call.next(call.request, { ...context, signal: abort.signal });
+    calls.add(end);
+    const inner = call.next(call.request, context);
     try {
       for (;;) {
         const step = await Promise.race([inner.next(), cut]);
@@ -54,22 +42,19 @@ export function trackInFlightCalls(): InFlightCalls {
         yield step.value;
       }
     } finally {
-      calls.delete(tracked);
-      context.signal.removeEventListener('abort', callerGone);
-      scope.signal = before;
+      calls.delete(end);
     }
   };
   return {
     middleware,
     cutOff() {
       const count = calls.size;
-      for (const { abort, end } of calls) {
+      for (const end of calls) {
         end(
           gatewayError(Status.UNAVAILABLE, 'the gateway is shutting down and its grace period is over: retry on another replica', {
             reason: ErrorReason.SHUTTING_DOWN,
           }),
         );
-        abort.abort();
       }
       return count;
     },
