@@ -61,7 +61,8 @@ export async function metricSum(metricsUrl: string, name: string, filter = ''): 
   const text = await (await request(`${metricsUrl}/metrics`)).body.text();
   let sum = 0;
   // A metric without labels is `name value`; with labels, `name{…} value`.
-  for (const line of text.split('\n')) if ((line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && line.includes(filter)) sum += Number(line.split(' ').at(-1));
+  for (const line of text.split('\n'))
+    if ((line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && line.includes(filter)) sum += Number(line.split(' ').at(-1));
   return sum;
 }
 

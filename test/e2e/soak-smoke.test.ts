@@ -7,7 +7,11 @@ import { root } from './dev-gateway';
 it('the soak runs for a minute with its faults and writes its per-minute report', async () => {
   const child = spawn(process.execPath, ['dist/bench/soak.js', '--minutes', '1'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+  }
   const [code] = (await once(child, 'exit')) as [number | null];
   const written = /written to (\S+\.md)/.exec(output)?.[1];
   try {
