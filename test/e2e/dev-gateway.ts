@@ -1,8 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import { app } from '../gateway/harness';
 
 export const root = resolve(__dirname, '../..');
+
+/** The environment of a production gateway (`npm start`) in front of an emulator serving the tests' application, on loopback ports. */
+export function productionEnv(emulatorUrl: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    QB_APPLICATION_ID: String(app.id),
+    QB_AUTH_KEY: app.authKey,
+    QB_AUTH_SECRET: app.authSecret,
+    QB_API_ENDPOINT: emulatorUrl,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    METRICS_PORT: '0',
+    ...extra,
+  };
+}
 
 export interface DevGateway {
   child: ChildProcess;

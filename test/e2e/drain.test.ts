@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { type Emulator, startEmulator } from '../../emulator/server';
 import { UserServiceDefinition } from '../../gen/quickblox/v1/user_service';
 import { app } from '../gateway/harness';
-import { root } from './dev-gateway';
+import { productionEnv, root } from './dev-gateway';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -34,19 +34,7 @@ function logWatcher(stream: NodeJS.ReadableStream) {
 function startGateway(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(command, args, {
     cwd: root,
-    env: {
-      ...process.env,
-      QB_APPLICATION_ID: String(app.id),
-      QB_AUTH_KEY: app.authKey,
-      QB_AUTH_SECRET: app.authSecret,
-      QB_API_ENDPOINT: emulator.url,
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      METRICS_PORT: '0',
-      SHUTDOWN_GRACE_MS: '10000',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    env: productionEnv(emulator.url, { SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.setEncoding('utf8');

@@ -8,7 +8,7 @@ import { createGatewayClient } from '../../clients/src';
 import { type Emulator, startEmulator } from '../../emulator/server';
 import { entryBytes } from '../../server/sessions/session-entries';
 import { app, loginRequest } from '../gateway/harness';
-import { root } from './dev-gateway';
+import { productionEnv, root } from './dev-gateway';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -26,19 +26,13 @@ it('QB_REUSE_MAX_BYTES holds: 40,000 sessions from distinct callers through a 4 
   const [grpcPort, metricsPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(process.execPath, [`--inspect=127.0.0.1:${inspectorPort}`, 'dist/server/cli/main.js'], {
     cwd: root,
-    env: {
-      ...process.env,
-      QB_APPLICATION_ID: String(app.id),
-      QB_AUTH_KEY: app.authKey,
-      QB_AUTH_SECRET: app.authSecret,
-      QB_API_ENDPOINT: emulator.url,
-      GRPC_HOST: '127.0.0.1',
+    env: productionEnv(emulator.url, {
       GRPC_PORT: String(grpcPort),
       METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
       QB_REUSE_USER_SESSIONS: 'true',
       QB_REUSE_MAX_BYTES: String(bound),
-    },
+    }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const operator = `127.0.0.1:${metricsPort}`;
