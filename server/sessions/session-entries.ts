@@ -1,11 +1,13 @@
 import type { Session } from '../../gen/index.quickblox.v1';
 
 /**
- * What one cached session costs beyond its two strings, taken as an upper
- * bound of what was measured (2026-12-07, Node 20): 1,613 B of RSS per session
- * from a fresh gateway, the heap's own growth included (bench scenario 7);
- * about 790 B of RSS per session at steady state, and 715 B of heap (7b). So a
- * bound in bytes bounds RSS too (test/e2e/reuse-cache-bound.test.ts).
+ * What one cached session costs beyond its two strings, taken above what was
+ * measured (2026-12-07): RSS per session added at steady state, 20,000 more
+ * sessions on a gateway that already held 20,000, about 790 B on Node 20 and
+ * 1,070 B on Node 26; heap 715 B and 670 B (bench scenario 7b). So a bound in
+ * bytes bounds RSS too (test/e2e/reuse-cache-bound.test.ts). The first fill of
+ * a fresh gateway costs more, since V8 grows its heap spaces then: 1,330 B on
+ * Node 20 and 2,540 B on Node 26 per session over the first 20,000 (scenario 7).
  */
 export const entryOverheadBytes = 1700;
 
