@@ -10,7 +10,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { demoApplication, startEmulator } from '../emulator';
+import { benchEntry } from './lib/runtime';
 import { sessionRequest } from './lib/session-request';
+import { adopt } from './lib/supervise';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
 
 function runWrk(url: string, token: string, seconds: string, connections: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const wrk = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-H', `QB-Token: ${token}`, url]);
+    const wrk = adopt(spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-H', `QB-Token: ${token}`, url]));
     let out = '';
     wrk.stdout.on('data', (d: Buffer) => (out += d.toString()));
     wrk.on('error', reject);
@@ -57,4 +59,4 @@ function runWrk(url: string, token: string, seconds: string, connections: string
   });
 }
 
-void main();
+benchEntry('emulator', main);
