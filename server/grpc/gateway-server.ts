@@ -60,12 +60,6 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const upstream = createUpstream({ config: config.upstream, readiness, now: options.now, observer: metrics.observer, store, nonceTag });
   const userSessions = config.reuseUserSessions ? reusedUserSessions(config, store, metrics, options.now) : undefined;
   metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
-  if (userSessions)
-    metrics.trackCacheSize(
-      'user',
-      () => userSessions.size,
-      () => userSessions.bytes,
-    );
 
   warnOwnerPowersUnused(config, logger);
   const deps = serviceDeps(config, upstream, userSessions, metrics, logger);
