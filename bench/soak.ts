@@ -21,6 +21,7 @@ import { createGatewayClient, type GatewayClient } from '../clients/src';
 import { demoApplication } from '../emulator';
 import { closedLoop } from './lib/closed-loop';
 import { type EmulatorInfo, metricSum, startGatewayProcess, waitReady } from './lib/gateway-process';
+import { censusChange, type HeapCensus, heapCensus } from './lib/heap-census';
 import { collectGarbage } from './lib/inspector';
 import { paced } from './lib/paced';
 import { freePort, memory, startChild } from './lib/processes';
@@ -158,6 +159,13 @@ async function main(): Promise<void> {
   );
 
   const table: Minute[] = [];
+  // The heap is counted kind by kind after the first minute (the caches full, the traffic's code compiled once)
+  // and after the last; a run of one minute counts before it.
+  let firstCensus: HeapCensus | undefined;
+  if (minutes === 1) {
+    await collectGarbage(inspectorPort);
+    firstCensus = await heapCensus(inspectorPort);
+  }
   for (let m = 0; m < minutes; m++) {
     const minuteStart = performance.now();
     const load = await paced(call, { rate, concurrency: 64, seconds: 60 });
@@ -183,14 +191,42 @@ async function main(): Promise<void> {
     log(
       `minute ${m + 1}: ${row.calls} calls, errors ${JSON.stringify(row.errors)} (${row.unexplained} unexplained), p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms, heap ${row.heapMb.toFixed(1)} MB, RSS ${row.rssMb.toFixed(1)} MB`,
     );
+    firstCensus ??= await heapCensus(inspectorPort);
   }
+  const heapChange = censusChange(firstCensus!, await heapCensus(inspectorPort));
   for (const t of timers) clearTimeout(t);
   client.close();
   await stop(gateway.child);
-  writeReport(table, { rate, capacity, minutes });
+  writeReport(table, { rate, capacity, minutes }, heapChange);
 }
 
-function writeReport(table: Minute[], run: { rate: number; capacity: number; minutes: number }): void {
+/** The most kept data the census may show grown for the heap to count as flat: some twenty times the churn of a 3-minute run. */
+const keptBound = 256 * 1024;
+
+/**
+ * The census's verdict: what the gateway's own objects (all but V8's code,
+ * hidden internals and hidden classes, which grow while the optimiser still
+ * compiles the mix) gained between the two counts, and the largest changes.
+ */
+function heapVerdict(change: ReturnType<typeof censusChange>, calls: number): string[] {
+  const v8s = (kind: string) => /^(code|hidden|object shape)\b/.test(kind);
+  const kept = change.filter((c) => !v8s(c.kind)).reduce((n, c) => n + c.bytes, 0);
+  const v8 = change.filter((c) => v8s(c.kind)).reduce((n, c) => n + c.bytes, 0);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  return [
+    `Heap census (two heap snapshots, after the first minute's forced GC and after the last): V8's code, internals and hidden classes ${kb(v8)}; the gateway's objects ${kb(kept)}, ${((kept / calls) * 1000).toFixed(1)} B per 1,000 calls: ${Math.abs(kept) <= keptBound ? 'flat' : '**growing**'} (bound ${kb(keptBound)}). The largest changes:`,
+    '',
+    '| kind: constructor | objects | bytes |',
+    '|---|---|---|',
+    ...change
+      .slice(0, 12)
+      .map((c) => `| ${c.kind.replace(/\|/g, '\\|') || '(unnamed)'} | ${c.count > 0 ? '+' : ''}${c.count} | ${c.bytes > 0 ? '+' : ''}${c.bytes} |`),
+    '',
+    'RSS from the second minute on includes what writing the first snapshot took: the allocator keeps those pages.',
+  ];
+}
+
+function writeReport(table: Minute[], run: { rate: number; capacity: number; minutes: number }, heapChange: ReturnType<typeof censusChange>): void {
   const heap = slope(table.map((r) => r.heapMb));
   const data = slope(table.map((r) => r.heapMb - r.codeMb));
   const p99s = table.map((r) => r.p99);
@@ -211,8 +247,13 @@ function writeReport(table: Minute[], run: { rate: number; capacity: number; min
           )} | ${r.unexplained} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.loopDelayP99Ms.toFixed(1)} | ${r.rssMb.toFixed(1)} | ${r.heapMb.toFixed(2)} (${r.codeMb.toFixed(2)}) | ${r.cacheEntries} | ${r.events.join('; ')} |`,
     ),
     '',
-    `Heap after GC: slope ${heap.perStep.toFixed(3)} MB a minute, residuals ±${heap.residual.toFixed(3)} MB (one standard deviation); without the compiled code ${data.perStep.toFixed(3)} MB a minute, ±${data.residual.toFixed(3)} MB${table.length > 2 ? `: ${Math.abs(data.perStep * table.length) <= 2 * data.residual + 0.5 ? 'within noise' : '**growing**'} (the whole run's growth against twice the residuals plus 0.5 MB)` : ''}.`,
+    `Heap after GC: slope ${heap.perStep.toFixed(3)} MB a minute, residuals ±${heap.residual.toFixed(3)} MB (one standard deviation); without the compiled code ${data.perStep.toFixed(3)} MB a minute, ±${data.residual.toFixed(3)} MB${table.length > 2 ? `: ${Math.abs(data.perStep * table.length) <= 2 * data.residual + 0.5 ? 'within noise' : 'above noise'} (the whole run's growth against twice the residuals plus 0.5 MB; the census below tells kept data from V8's own)` : ''}.`,
     `p99 over the minutes: ${Math.min(...p99s).toFixed(2)} to ${Math.max(...p99s).toFixed(2)} ms. Errors no fault explains: ${unexplained}.`,
+    '',
+    ...heapVerdict(
+      heapChange,
+      table.slice(table.length > 1 ? 1 : 0).reduce((n, r) => n + r.calls, 0),
+    ),
     '',
   ].join('\n');
   const out = writeResult('soak-', markdown);

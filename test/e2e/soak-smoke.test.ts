@@ -22,6 +22,8 @@ it('the soak runs for a minute with its faults and writes its per-minute report'
     expect(report).toMatch(/^\| 1 \| \d+ \|/m);
     for (const event of ['every session expired upstream', 'Redis killed', 'circuit breaker tripped']) expect(report).toContain(event);
     expect(report).toContain('Heap after GC: slope');
+    expect(report).toMatch(/Heap census .*the gateway's objects -?[\d.]+ KB.*: (flat|\*\*growing\*\*)/);
+    expect(report).toContain('| kind: constructor | objects | bytes |');
   } finally {
     if (written && existsSync(written)) rmSync(written);
   }
