@@ -1,12 +1,13 @@
 // Which way imports may run (npm run lint:deps, and so CI). Each rule says why.
 // Layers of server/, top to bottom; a folder may import its own layer and any below it:
-//   cli → grpc, health, metrics → callers → services → sessions, mapping, errors, validation
+//   cli → grpc, health, metrics → callers → services → flavours → sessions, mapping, errors, validation
 //       → upstream → tracing, readiness, logging, store → config
 const layers = [
   ['cli'],
   ['grpc', 'health', 'metrics'],
   ['callers'],
   ['services'],
+  ['flavours'],
   ['sessions', 'mapping', 'errors', 'validation'],
   ['upstream'],
   ['tracing', 'readiness\\.ts', 'logging', 'store'],
@@ -32,6 +33,29 @@ module.exports = {
       from: { path: folder(names) },
       to: { path: folder(above(i + 1)) },
     })),
+    {
+      name: 'services-get-their-flavour-from-deps',
+      severity: 'error',
+      comment:
+        "A service reads its upstream's routes, user reads and wording through ServiceDeps (the upstream and its user reads), never from a flavour: one gateway may serve several upstreams.",
+      from: { path: '^server/services/' },
+      to: { path: '^server/flavours/' },
+    },
+    {
+      name: 'flavours-through-the-registry',
+      severity: 'error',
+      comment:
+        'An upstream is one folder under server/flavours/, reached through the registry (flavours.ts) and its index, so that adding one is a folder and a line.',
+      from: { path: '^server/', pathNot: '^server/flavours/' },
+      to: { path: '^server/flavours/', pathNot: '^server/flavours/(flavours|flavour-kit)\\.ts$' },
+    },
+    {
+      name: 'flavour-folders-stand-apart',
+      severity: 'error',
+      comment: "One upstream's folder does not reach into another's: what they share lives below them (upstream, mapping).",
+      from: { path: '^server/flavours/([^/]+)/' },
+      to: { path: '^server/flavours/[^/]+/', pathNot: '^server/flavours/$1/' },
+    },
     {
       name: 'no-test-or-bench-in-product',
       severity: 'error',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type UpstreamName, upstreamFacts } from '../config/upstream-names';
 
 /** The demo caller's bearer key: printed in the banner, good only for the embedded emulator's demo. */
 export const demoCallerKey = 'qb-dev-demo-key';
@@ -24,7 +25,7 @@ export function writeDemoPolicy(): string {
 
 /** What the banner says of the emulator, the demo users and the demo caller, with grpcurl lines that work as printed. */
 export interface DemoBannerFacts {
-  upstream: 'quickblox' | 'connectycube';
+  upstream: UpstreamName;
   emulatorUrl: string;
   target: string;
   application: { id: number; users?: readonly { login?: string; password: string }[] };
@@ -34,12 +35,11 @@ export interface DemoBannerFacts {
 
 export function demoBanner({ upstream, emulatorUrl, target, application, aliceId, policyFile }: DemoBannerFacts): string[] {
   const asDemo = `-H 'authorization: Bearer ${demoCallerKey}'`;
-  const title = upstream === 'connectycube' ? 'ConnectyCube' : 'QuickBlox';
-  // ConnectyCube mints no user tokens, but has guests: the third line shows what each upstream has of its own.
-  const third =
-    upstream === 'connectycube'
-      ? `  grpcurl -plaintext -d '{"guest": {"fullName": "Olof"}}' ${target} quickblox.v1.SessionService/CreateSession`
-      : `  grpcurl -plaintext ${asDemo} -d '{"userId": "${aliceId}"}' ${target} quickblox.v1.UserService/CreateUserToken`;
+  const { title, apiKey } = upstreamFacts[upstream];
+  // Without an API key there are no user tokens to mint, but ConnectyCube has guests: the third line shows what each upstream has of its own.
+  const third = apiKey
+    ? `  grpcurl -plaintext ${asDemo} -d '{"userId": "${aliceId}"}' ${target} quickblox.v1.UserService/CreateUserToken`
+    : `  grpcurl -plaintext -d '{"guest": {"fullName": "Olof"}}' ${target} quickblox.v1.SessionService/CreateSession`;
   return [
     'No credentials are set (QB_APPLICATION_ID, QB_AUTH_KEY, QB_AUTH_SECRET), so the gateway runs against',
     `the embedded ${title} emulator at ${emulatorUrl}: demo application ${application.id},`,
@@ -48,9 +48,9 @@ export function demoBanner({ upstream, emulatorUrl, target, application, aliceId
     '',
     `Callers (demo policy ${policyFile}): without credentials you are "anonymous": every method, no owner powers.`,
     `With ${asDemo} you are "demo", which holds the account owner's powers`,
-    upstream === 'connectycube'
-      ? '(ConnectyCube has no API key, so they add nothing there).'
-      : "(the API key): CreateUserToken, and UpdateUser and DeleteUser without the user's token.",
+    apiKey
+      ? "(the API key): CreateUserToken, and UpdateUser and DeleteUser without the user's token."
+      : `(${title} has no API key, so they add nothing there).`,
     '',
     `gRPC on ${target} (server reflection on). Try:`,
     `  grpcurl -plaintext -d '{"id": "${aliceId}"}' ${target} quickblox.v1.UserService/GetUser`,

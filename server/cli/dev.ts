@@ -1,6 +1,6 @@
 import pretty from 'pino-pretty';
 import { demoApplication, startEmulator } from '../../emulator';
-import { type UpstreamName, upstreamNames } from '../config/upstream-names';
+import { type UpstreamName, upstreamFacts, upstreamNames } from '../config/upstream-names';
 import { type Gateway, startGateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
 import { startTracing } from '../tracing/tracing';
@@ -12,7 +12,7 @@ import { usage } from './usage';
 const credentialVariables = ['QB_APPLICATION_ID', 'QB_AUTH_KEY', 'QB_AUTH_SECRET'] as const;
 
 const help = usage(
-  'npm run dev [-- --upstream quickblox|connectycube]',
+  `npm run dev [-- --upstream ${upstreamNames.join('|')}]`,
   'Starts the gateway for development. With the credentials set it is the same as `npm start`;\n' +
     'without them it also starts the embedded emulator (of QuickBlox, or of ConnectyCube with\n' +
     '--upstream connectycube, which sets QB_UPSTREAM), seeded with a demo application and users,\n' +
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   if (typeof args.upstream === 'string') env.QB_UPSTREAM = args.upstream;
   const upstream = (env.QB_UPSTREAM || 'quickblox') as UpstreamName;
   if (!upstreamNames.includes(upstream)) {
-    console.error(`qb-grpc-gateway: --upstream (QB_UPSTREAM) must be quickblox or connectycube, got "${upstream}"\n\n${help}`);
+    console.error(`qb-grpc-gateway: --upstream (QB_UPSTREAM) must be ${upstreamNames.join(' or ')}, got "${upstream}"\n\n${help}`);
     process.exit(2);
   }
   const useEmulator = credentialVariables.every((name) => !env[name]);
@@ -37,14 +37,14 @@ async function main(): Promise<void> {
     ? await startEmulator({ flavour: upstream, applications: [structuredClone(demoApplication)], host: '127.0.0.1', port: 0 })
     : undefined;
   if (emulator) {
-    // ConnectyCube takes no API key and signs nothing: the gateway gets neither there.
-    const cube = upstream === 'connectycube';
+    // Only what the upstream takes: no API key where it has none, no secret where signing is optional (ConnectyCube's SDKs sign nothing).
+    const facts = upstreamFacts[upstream];
     Object.assign(env, {
       QB_UPSTREAM: upstream,
       QB_APPLICATION_ID: String(demoApplication.id),
       QB_AUTH_KEY: demoApplication.authKey,
-      QB_AUTH_SECRET: cube ? undefined : demoApplication.authSecret,
-      QB_API_KEY: cube ? undefined : demoApplication.apiKey,
+      QB_AUTH_SECRET: facts.authSecret === 'required' ? demoApplication.authSecret : undefined,
+      QB_API_KEY: facts.apiKey ? demoApplication.apiKey : undefined,
       QB_API_ENDPOINT: emulator.url,
       GATEWAY_POLICY_FILE: env.GATEWAY_POLICY_FILE || writeDemoPolicy(),
     });

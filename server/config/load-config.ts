@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { GatewayConfig } from './gateway-config';
 import { loadPolicy } from './load-policy';
-import { defaultEndpoints, upstreamNames } from './upstream-names';
+import { type UpstreamFacts, type UpstreamName, upstreamFacts, upstreamNames } from './upstream-names';
 
 /** Raised when the environment cannot configure a gateway; each line names a variable. */
 export class ConfigError extends Error {
@@ -58,7 +58,7 @@ export const variables = {
   QB_UPSTREAM: {
     description: 'the API in front of which the gateway runs: quickblox or connectycube',
     default: 'quickblox',
-    schema: z.enum(upstreamNames, { error: 'must be quickblox or connectycube' }),
+    schema: z.enum(upstreamNames, { error: `must be ${upstreamNames.join(' or ')}` }),
   },
   QB_APPLICATION_ID: {
     description: 'application id (required)',
@@ -70,7 +70,7 @@ export const variables = {
     schema: secretText('the application auth secret').optional(),
   },
   QB_API_ENDPOINT: {
-    description: `REST API origin (default ${defaultEndpoints.quickblox}, or ${defaultEndpoints.connectycube} for connectycube)`,
+    description: `REST API origin (default ${upstreamFacts.quickblox.defaultEndpoint}, or ${upstreamFacts.connectycube.defaultEndpoint} for connectycube)`,
     schema: origin.optional(),
   },
   QB_API_KEY: {
@@ -200,9 +200,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     else if (fallback !== undefined) input[name] = fallback;
   }
   const parsed = schema.safeParse(input);
+  // Before validation (its defaults applied): an unknown QB_UPSTREAM is the schema's to report.
+  const named = upstreamFacts[input.QB_UPSTREAM as UpstreamName] as UpstreamFacts | undefined;
   const missingSecret =
-    (input.QB_UPSTREAM ?? 'quickblox') === 'quickblox' && input.QB_AUTH_SECRET === undefined
-      ? ['QB_AUTH_SECRET is required: the application auth secret (QuickBlox signs every session request)']
+    named?.authSecret === 'required' && input.QB_AUTH_SECRET === undefined
+      ? [`QB_AUTH_SECRET is required: the application auth secret (${named.title} signs every session request)`]
       : [];
   if (!parsed.success) {
     throw new ConfigError([...parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`), ...missingSecret]);
@@ -229,8 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     problems.push(
       'REDIS_ENCRYPTION_KEY is required with REDIS_URL: the secret that seals the tokens the replicas keep in Redis (e.g. `openssl rand -base64 32`)',
     );
-  if (v.QB_UPSTREAM === 'connectycube' && v.QB_API_KEY)
-    problems.push('QB_API_KEY does not apply to QB_UPSTREAM=connectycube: ConnectyCube has no server API key; unset it');
+  const facts = upstreamFacts[v.QB_UPSTREAM];
+  if (!facts.apiKey && v.QB_API_KEY) problems.push(`QB_API_KEY does not apply to QB_UPSTREAM=${v.QB_UPSTREAM}: ${facts.title} has no server API key; unset it`);
   const policy = v.GATEWAY_POLICY_FILE ? loadPolicy(v.GATEWAY_POLICY_FILE) : undefined;
   if (policy && 'problems' in policy) problems.push(...policy.problems);
   if (problems.length) throw new ConfigError(problems);
@@ -267,7 +269,7 @@ function upstreamConfig(v: z.infer<typeof schema>, ca: string | undefined): Gate
     applicationId: v.QB_APPLICATION_ID,
     authKey: v.QB_AUTH_KEY,
     authSecret: v.QB_AUTH_SECRET,
-    endpoint: v.QB_API_ENDPOINT ?? defaultEndpoints[v.QB_UPSTREAM],
+    endpoint: v.QB_API_ENDPOINT ?? upstreamFacts[v.QB_UPSTREAM].defaultEndpoint,
     apiKey: v.QB_API_KEY,
     ca,
     signatureAlgorithm: v.QB_SIGNATURE_HASH,

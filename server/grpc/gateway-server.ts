@@ -1,6 +1,7 @@
 import { createCallerGate } from '../callers/caller-gate';
 import type { GatewayConfig } from '../config/gateway-config';
 import { checkListenable, listenError } from '../errors/listen-error';
+import { flavours } from '../flavours/flavours';
 import type { Logger } from '../logging/logger';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics';
 import { startMetricsServer } from '../metrics/metrics-server';
@@ -57,12 +58,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const metrics = createGatewayMetrics();
   const store = await sharedStore(config, logger, metrics);
   const nonceTag = await store?.nonceTag();
-  const upstream = createUpstream({ config: config.upstream, readiness, now: options.now, observer: metrics.observer, store, nonceTag });
+  const kit = flavours[config.upstream.name];
+  const upstream = createUpstream({ config: config.upstream, flavour: kit.flavour, readiness, now: options.now, observer: metrics.observer, store, nonceTag });
   const userSessions = config.reuseUserSessions ? reusedUserSessions(config, store, metrics, options.now) : undefined;
   metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
 
   warnOwnerPowersUnused(config, logger);
-  const deps = serviceDeps(config, upstream, userSessions, metrics, logger);
+  const deps = serviceDeps(config, { upstream, userReads: kit.userReads }, userSessions, metrics, logger);
   const inFlight = trackInFlightCalls();
   const server = createGrpcServer({
     inFlight,
@@ -186,7 +188,7 @@ async function bindPorts(
 /** What the services share: the upstream, the caches, the audit log and, unless turned off, coalescing. */
 function serviceDeps(
   config: GatewayConfig,
-  upstream: Upstream,
+  { upstream, userReads }: Pick<ServiceDeps, 'upstream' | 'userReads'>,
   userSessions: UserSessionCache | undefined,
   metrics: GatewayMetrics,
   logger: Logger,
@@ -194,7 +196,7 @@ function serviceDeps(
   const audit = (action: OwnerAction) => logger.info({ audit: 'owner_powers', ...action }, 'owner powers used');
   const listing = rememberListingRefusal(config.listingRecheckMs);
   metrics.trackListingRefused(listing.holds);
-  const deps: ServiceDeps = { upstream, userSessions, audit, listing, lookups: { batch: metrics.lookupBatch } };
+  const deps: ServiceDeps = { upstream, userReads, userSessions, audit, listing, lookups: { batch: metrics.lookupBatch } };
   if (config.coalesceWindowMs > 0) {
     deps.batcher = createUserBatcher(deps, config.coalesceWindowMs);
     deps.shareRead = createReadSharing(metrics.sharedRead);

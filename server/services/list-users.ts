@@ -1,6 +1,5 @@
 import type { ListUsersRequest, ListUsersResponse } from '../../gen/index.quickblox.v1';
 import { usersFromPage } from '../mapping/user-from-json';
-import { userReadsFor } from '../mapping/user-reads-for';
 import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';
@@ -10,7 +9,7 @@ import { credentialFor } from './token-policy';
 
 export async function listUsers(deps: ServiceDeps, request: ListUsersRequest, context: GatewayContext): Promise<ListUsersResponse> {
   const asked = { page: request.page ?? 1, perPage: request.perPage ?? 10 };
-  const reads = userReadsFor[deps.upstream.flavour.name];
+  const reads = deps.userReads;
   const read = checked((v) => {
     if (asked.page < 1 || asked.page > 1_000_000) v.push({ field: 'page', description: 'must be 1 to 1000000' });
     if (asked.perPage < 1 || asked.perPage > 100) v.push({ field: 'per_page', description: 'must be 1 to 100' });

@@ -1,5 +1,5 @@
 import type { User } from '../../gen/index.quickblox.v1';
-import type { ListableField } from '../mapping/user-reads';
+import type { ListableField, UserReads } from '../mapping/user-reads';
 import type { UserSessionCache } from '../sessions/user-session-cache';
 import type { Credential } from '../upstream/credential';
 import type { CallScope } from '../upstream/interceptor';
@@ -11,6 +11,8 @@ import type { Rpc } from './token-policy';
 /** What the service handlers share. */
 export interface ServiceDeps {
   upstream: Upstream;
+  /** How this upstream's REST API reads users (its folder under server/flavours/). */
+  userReads: UserReads;
   /** Present when QB_REUSE_USER_SESSIONS is on. */
   userSessions?: UserSessionCache;
   /** The audit log of actions taken with the account owner's powers. */

@@ -5,7 +5,6 @@ import type { User } from '../../gen/index.quickblox.v1';
 import { gatewayError } from '../errors/gateway-errors';
 import { userFromJson, usersFromPage } from '../mapping/user-from-json';
 import type { ListableField, UserRead, UserReads } from '../mapping/user-reads';
-import { userReadsFor } from '../mapping/user-reads-for';
 import type { Credential } from '../upstream/credential';
 import type { CallScope } from '../upstream/interceptor';
 import { callUpstream } from './call-upstream';
@@ -53,7 +52,7 @@ export function createUserBatcher(deps: ServiceDeps, windowMs: number): UserBatc
   const open = new Map<string, Batch>();
   /** Batches sent and not yet answered, by credential key. */
   const sending = new Map<string, number>();
-  const reads = userReadsFor[deps.upstream.flavour.name];
+  const reads = deps.userReads;
 
   function seal(batch: Batch): UserRead {
     if (batch.read) return batch.read;

@@ -10,13 +10,12 @@ import type {
   UserFields,
 } from '../../gen/index.quickblox.v1';
 import { invalidArgument } from '../errors/gateway-errors';
-import { offered } from '../errors/offered';
+import { notOffered, offered } from '../errors/offered';
 import { userFromJson } from '../mapping/user-from-json';
 import { fieldFeatures, isWritableUserField, setUserFields, userFieldPaths, userParams } from '../mapping/user-params';
 import type { Credential } from '../upstream/credential';
 import type { Flavour } from '../upstream/flavour';
 import type { Params } from '../upstream/form-encoding';
-import { quickbloxRoutes } from '../upstream/quickblox-routes';
 import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';
@@ -102,10 +101,10 @@ export async function resetPassword(deps: ServiceDeps, request: ResetPasswordReq
 }
 
 export async function createUserToken(deps: ServiceDeps, request: CreateUserTokenRequest, context: GatewayContext): Promise<CreateUserTokenResponse> {
-  offered(deps.upstream.flavour, 'user_tokens');
+  const mint = deps.upstream.routes.createUserToken ?? notOffered(deps.upstream.flavour, 'user_tokens');
   const credential = credentialFor('CreateUserToken', context, deps.upstream);
   checked((v) => rules.positiveId(v, 'user_id', request.userId));
-  const route = quickbloxRoutes.createUserToken(request.userId);
+  const route = mint(request.userId);
   const res = await audited(deps, context, 'CreateUserToken', `id:${request.userId}`, credential, () => callUpstream(deps, route, credential, context));
   const body = res.body as { token?: unknown; expires_at?: unknown } | undefined;
   const expiresAt = typeof body?.expires_at === 'string' ? Date.parse(body.expires_at) : Number.NaN;

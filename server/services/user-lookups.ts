@@ -4,7 +4,6 @@ import type { FindUserRequest, GetUserRequest, GetUsersRequest, GetUsersResponse
 import { gatewayError } from '../errors/gateway-errors';
 import { userFromJson, usersFromPage } from '../mapping/user-from-json';
 import type { FindKey, UserRead } from '../mapping/user-reads';
-import { userReadsFor } from '../mapping/user-reads-for';
 import type { Credential } from '../upstream/credential';
 import * as rules from '../validation/field-rules';
 import type { GatewayContext } from './call-context';
@@ -45,7 +44,7 @@ export async function getUser(deps: ServiceDeps, request: GetUserRequest, contex
   checked((v) => rules.positiveId(v, 'id', request.id));
   const { batcher } = deps;
   if (batcher) return { user: await batcher({ field: 'id', value: String(request.id) }, credentialFor('GetUser', context, deps.upstream), context.scope) };
-  return { user: await lookUp(deps, 'GetUser', readsOf(deps).byId(request.id), context) };
+  return { user: await lookUp(deps, 'GetUser', deps.userReads.byId(request.id), context) };
 }
 
 export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, context: GatewayContext): Promise<GetUsersResponse> {
@@ -76,10 +75,10 @@ export async function findUser(deps: ServiceDeps, request: FindUserRequest, cont
   if (!key) return checked((v) => rules.oneOf(v, 'key', false)) as never;
   checked((v) => checkKey(key, v));
   const { batcher } = deps;
-  const listable = (key.$case === 'login' || key.$case === 'email' || key.$case === 'phone') && readsOf(deps).listable(key.value);
+  const listable = (key.$case === 'login' || key.$case === 'email' || key.$case === 'phone') && deps.userReads.listable(key.value);
   if (batcher && listable)
     return { user: await batcher({ field: key.$case, value: key.value }, credentialFor('FindUser', context, deps.upstream), context.scope) };
-  return { user: await lookUp(deps, 'FindUser', readsOf(deps).find(key), context) };
+  return { user: await lookUp(deps, 'FindUser', deps.userReads.find(key), context) };
 }
 
 /** Users read one by one at most at once, when the application refuses to list them: the rate limit queues the rest. */
@@ -89,7 +88,7 @@ const readsAtOnce = 8;
 async function readIds(deps: ServiceDeps, ids: bigint[], credential: Credential, context: GatewayContext): Promise<User[]> {
   if (!deps.listing.holds()) {
     try {
-      const res = await callUpstream(deps, readsOf(deps).byIds(ids.map(String)).call, credential, context);
+      const res = await callUpstream(deps, deps.userReads.byIds(ids.map(String)).call, credential, context);
       return usersFromPage(res.body);
     } catch (e) {
       if (!refusedListing(e)) throw e;
@@ -101,7 +100,7 @@ async function readIds(deps: ServiceDeps, ids: bigint[], credential: Credential,
   const worker = async () => {
     for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
       try {
-        found.push(await lookUp(deps, 'GetUsers', readsOf(deps).byId(id), context));
+        found.push(await lookUp(deps, 'GetUsers', deps.userReads.byId(id), context));
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }
@@ -113,10 +112,6 @@ async function readIds(deps: ServiceDeps, ids: bigint[], credential: Credential,
 
 function isNotFound(e: unknown): boolean {
   return (e as { code?: unknown }).code === Status.NOT_FOUND;
-}
-
-function readsOf(deps: ServiceDeps) {
-  return userReadsFor[deps.upstream.flavour.name];
 }
 
 /** One user: the `{user}` answer, or the first of a page (NOT_FOUND when it is empty). */

@@ -1,6 +1,7 @@
 import type { UpstreamName } from '../config/upstream-names';
 import type { Params } from './form-encoding';
 import type { RouteTable } from './route';
+import type { Wording } from './upstream-error';
 
 /**
  * Something one upstream offers and the other lacks. A request that needs it
@@ -32,6 +33,8 @@ export interface Flavour {
   signUpKeyHeader?: string;
   /** A request body from its parameters. */
   encodeBody: (params: Params) => { contentType: string; text: string };
+  /** How it words its failures, its own words before the shared ones (upstream-error.ts#sharedWording). */
+  wording: readonly Wording[];
   /** What this upstream lacks, with the words UNIMPLEMENTED uses for it. */
   lacks: Partial<Record<Feature, string>>;
 }

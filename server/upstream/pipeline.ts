@@ -19,6 +19,7 @@ import { sessionOutcome } from './stages/session-outcome';
 import { signSession } from './stages/sign-session';
 import { traceExchange } from './stages/trace-exchange';
 import type { UpstreamClock } from './upstream-clock';
+import type { Wording } from './upstream-error';
 import type { UpstreamObserver } from './upstream-observer';
 
 export interface PipelineParts {
@@ -26,6 +27,7 @@ export interface PipelineParts {
   origin: URL;
   authorities: Authorities;
   expiry: ExpiryRule;
+  wording: readonly Wording[];
   applicationSession: AppSessionCache;
   signSession: (subject: Params) => Params;
   clock: UpstreamClock;
@@ -59,7 +61,7 @@ export function createPipeline(parts: PipelineParts): Send {
     parts.acquire && rateLimit(parts.acquire, observer), // the account's requests per second
     bindLate, //                               a coalesced lookup closes its batch as it goes
     countRequests, //                          upstream requests per call, for the call log
-    expectSuccess(clock, parts.expiry), //     non-2xx → UpstreamError with its kind; expiry on our clock
+    expectSuccess(clock, parts.expiry, parts.wording), // non-2xx → UpstreamError with its kind; expiry on our clock
     learnClock(clock, observer), //            the upstream clock offset from Date
     observeExchange(observer), //              metrics per exchange
     parts.traced && traceExchange(parts.origin), // a CLIENT span and traceparent per exchange

@@ -46,4 +46,6 @@ export interface RouteTable {
   deleteUser(id: Id): Route;
   deleteUserByExternalId(id: Id): Route;
   resetPassword: Route;
+  /** A user token minted with the API key; absent where the upstream mints none (its flavour lacks `user_tokens`). */
+  createUserToken?(userId: Id): Route;
 }

@@ -55,6 +55,8 @@ export interface UpstreamErrorOptions {
   retryAfterSeconds?: number;
   /** What caused it: undici's error for a request that got no answer. */
   cause?: unknown;
+  /** How the upstream words its failures (its flavour's `wording`); unset: the words both upstreams share. */
+  wording?: readonly Wording[];
 }
 
 /**
@@ -88,7 +90,7 @@ export class UpstreamError extends Error {
     this.messages = messages;
     this.fieldErrors = fieldErrors;
     this.retryAfterSeconds = options.retryAfterSeconds;
-    this.kind = failure === 'status' ? classify(status ?? 0, this) : failure;
+    this.kind = failure === 'status' ? classify(status ?? 0, this, options.wording ?? sharedWording) : failure;
   }
 
   /** Whether the upstream answered at all. */
@@ -108,17 +110,43 @@ export class UpstreamError extends Error {
   }
 }
 
-/** The one place the upstream's wording is read (docs/quickblox-rest.md §6.2 lists the texts). */
-function classify(status: number, e: UpstreamError): UpstreamFailureKind {
-  if (e.says('unexpected signature') || e.says('no application found')) return 'app_credentials_rejected';
-  // ConnectyCube says it as a field error: {"errors":{"timestamp":["invalid timestamp"]}} (docs/connectycube-sdk.md §6).
-  if (status === 422 && (e.says('bad timestamp') || e.fieldErrors.timestamp !== undefined)) return 'bad_timestamp';
-  if (status === 422 && e.says('nonce')) return 'nonce_rejected';
-  if (status === 401) return e.says('session does not exist') ? 'session_missing' : e.says('token is required') ? 'token_required' : 'unauthorized';
-  if ((status === 422 || status === 403) && e.says('need user')) return 'need_user';
-  // Its status is not documented (docs/connectycube-rest.md §4.1): the wording decides.
-  if (e.says('users retrieving forbidden')) return 'listing_forbidden';
-  if (status === 403) return e.says('not owner') ? 'not_owner' : 'forbidden';
+/**
+ * One way an upstream words a failure: the kind it means when a message of
+ * the body contains `says` (any case), or when the body has a field error on
+ * `field`, for the statuses listed (any status when there are none).
+ */
+export interface Wording {
+  kind: UpstreamFailureKind;
+  says?: string;
+  field?: string;
+  statuses?: readonly number[];
+}
+
+/**
+ * The words QuickBlox and ConnectyCube share (docs/quickblox-rest.md §6.2,
+ * docs/connectycube-rest.md §4.2): a flavour lists its own words before these.
+ */
+export const sharedWording: readonly Wording[] = [
+  { kind: 'app_credentials_rejected', says: 'unexpected signature' },
+  { kind: 'app_credentials_rejected', says: 'no application found' },
+  { kind: 'bad_timestamp', says: 'bad timestamp', statuses: [422] },
+  { kind: 'nonce_rejected', says: 'nonce', statuses: [422] },
+  { kind: 'session_missing', says: 'session does not exist', statuses: [401] },
+  { kind: 'token_required', says: 'token is required', statuses: [401] },
+  { kind: 'need_user', says: 'need user', statuses: [422, 403] },
+  { kind: 'not_owner', says: 'not owner', statuses: [403] },
+];
+
+/** The one place the upstream's wording is read: the flavour's words first, then what the status alone says. */
+function classify(status: number, e: UpstreamError, wording: readonly Wording[]): UpstreamFailureKind {
+  const worded = wording.find(
+    (w) =>
+      (w.statuses === undefined || w.statuses.includes(status)) &&
+      ((w.says !== undefined && e.says(w.says)) || (w.field !== undefined && e.fieldErrors[w.field] !== undefined)),
+  );
+  if (worded) return worded.kind;
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 422 && Object.keys(e.fieldErrors).length > 0) return 'invalid_fields';
   if (status === 422 || status === 400) return 'rejected';

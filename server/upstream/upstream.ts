@@ -6,7 +6,6 @@ import { type ApplicationSession, type AppSessionCache, createAppSessionCache } 
 import { sleep } from './backoff';
 import type { Credential } from './credential';
 import type { Flavour } from './flavour';
-import { flavours } from './flavours';
 import type { Params } from './form-encoding';
 import { createHttpClient } from './http-client';
 import type { CallScope, UpstreamResponse } from './interceptor';
@@ -39,6 +38,8 @@ export interface Upstream {
 
 export interface UpstreamOptions {
   config: UpstreamConfig;
+  /** Which upstream it is (server/flavours/flavours.ts). */
+  flavour: Flavour;
   /** Shared by the replicas: the budget then holds across all of them. */
   store?: SharedStore;
   /** This replica's nonce tag (from the store); unset: a random one. */
@@ -61,10 +62,9 @@ function budget(limit: NonNullable<UpstreamConfig['rateLimit']>, store: SharedSt
 
 /** The REST API as the gateway uses it: the parts the pipeline needs, built once, and the pipeline over them. */
 export function createUpstream(options: UpstreamOptions): Upstream {
-  const { config } = options;
+  const { config, flavour } = options;
   const now = options.now ?? Date.now;
   const observer = options.observer ?? noObserver;
-  const flavour = flavours[config.name];
   const http = createHttpClient({ ...config, encodeBody: flavour.encodeBody });
   const clock = createUpstreamClock(now);
   const { routes } = flavour;
@@ -80,7 +80,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   async function createApplicationSession(): Promise<ApplicationSession> {
     const res = await createSession([], { upstreamRequests: 0 });
     const token = (res.body as { session?: { token?: unknown } } | undefined)?.session?.token;
-    if (typeof token !== 'string' || !token) throw new UpstreamError('status', routes.createSession.route, res.status, res.body);
+    if (typeof token !== 'string' || !token) throw new UpstreamError('status', routes.createSession.route, res.status, res.body, { wording: flavour.wording });
     return { token, expiresAt: res.expiresAt ?? now() + assumedSessionLifetimeMs };
   }
   const shared =
@@ -109,6 +109,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       signUpKey: flavour.signUpKeyHeader === undefined ? undefined : { header: flavour.signUpKeyHeader, value: config.authKey },
     },
     expiry: { header: flavour.expiryHeader, assumedLifetimeMs: flavour.assumedLifetimeMs, now },
+    wording: flavour.wording,
     applicationSession,
     signSession: signer,
     clock,

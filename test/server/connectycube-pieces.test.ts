@@ -1,7 +1,9 @@
 import { RichServerError } from 'nice-grpc-error-details';
 import { FilterOperator, SortDirection, UserField } from '../../gen/quickblox/v1/user_query';
-import { v2FilterParams, v2OrderParams } from '../../server/mapping/connectycube-user-query';
-import { connectyCubeUserReads } from '../../server/mapping/connectycube-user-reads';
+import { connectyCubeFlavour } from '../../server/flavours/connectycube/flavour';
+import { v2FilterParams, v2OrderParams } from '../../server/flavours/connectycube/user-query';
+import { connectyCubeUserReads } from '../../server/flavours/connectycube/user-reads';
+import { quickbloxFlavour } from '../../server/flavours/quickblox/flavour';
 import { paramsToJson } from '../../server/upstream/json-encoding';
 import { UpstreamError } from '../../server/upstream/upstream-error';
 import type { Violations } from '../../server/validation/field-rules';
@@ -108,11 +110,23 @@ describe('users/v2 queries', () => {
 });
 
 describe('ConnectyCube error bodies', () => {
+  // As the pipeline builds them: with ConnectyCube's wording (its folder under server/flavours/).
+  const cube = (route: string, status: number, body: unknown) => new UpstreamError('status', route, status, body, { wording: connectyCubeFlavour.wording });
+
   it('reads the field-keyed timestamp error as a bad timestamp, and the array shape of the others', () => {
-    expect(new UpstreamError('status', '/session', 422, { errors: { timestamp: ['invalid timestamp'] } }).kind).toBe('bad_timestamp');
-    expect(new UpstreamError('status', '/session', 422, { errors: ['Unexpected signature'] }).kind).toBe('app_credentials_rejected');
-    expect(new UpstreamError('status', '/session', 401, { errors: ['Invalid password'] }).kind).toBe('unauthorized');
-    expect(new UpstreamError('status', '/users/v2', 401, { errors: { base: ['Required session does not exist'] } }).kind).toBe('session_missing');
-    expect(new UpstreamError('status', '/users/1', 403, { errors: { base: ['Forbidden. Need user.'] } }).kind).toBe('need_user');
+    expect(cube('/session', 422, { errors: { timestamp: ['invalid timestamp'] } }).kind).toBe('bad_timestamp');
+    expect(cube('/session', 422, { errors: ['Unexpected signature'] }).kind).toBe('app_credentials_rejected');
+    expect(cube('/session', 401, { errors: ['Invalid password'] }).kind).toBe('unauthorized');
+    expect(cube('/users/v2', 401, { errors: { base: ['Required session does not exist'] } }).kind).toBe('session_missing');
+    expect(cube('/users/1', 403, { errors: { base: ['Forbidden. Need user.'] } }).kind).toBe('need_user');
+    expect(cube('/users/v2', 403, { errors: { base: ['Users retrieving forbidden in admin panel, application settings.'] } }).kind).toBe('listing_forbidden');
+  });
+
+  it('keeps its own words to itself: QuickBlox reads a timestamp field error as any other', () => {
+    const body = { errors: { timestamp: ['invalid timestamp'] } };
+    expect(new UpstreamError('status', '/session.json', 422, body, { wording: quickbloxFlavour.wording }).kind).toBe('invalid_fields');
+    expect(
+      new UpstreamError('status', '/users.json', 403, { errors: { base: ['Users retrieving forbidden'] } }, { wording: quickbloxFlavour.wording }).kind,
+    ).toBe('forbidden');
   });
 });

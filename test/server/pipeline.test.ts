@@ -1,14 +1,14 @@
 import { SessionServiceDefinition, UserServiceDefinition } from '../../gen/index.quickblox.v1';
 import { mapUpstreamError } from '../../server/errors/upstream-error-mapping';
+import { quickbloxRoutes } from '../../server/flavours/quickblox/routes';
 import { tokenPolicy } from '../../server/services/token-policy';
 import { backoffDelay } from '../../server/upstream/backoff';
 import { compose, type Send, type UpstreamInterceptor, type UpstreamRequest } from '../../server/upstream/interceptor';
-import { quickbloxRoutes } from '../../server/upstream/quickblox-routes';
 import { type RetryRule, readRetry } from '../../server/upstream/retry-policy';
 import { expectSuccess } from '../../server/upstream/stages/expect-success';
 import { retry } from '../../server/upstream/stages/retry';
 import { createUpstreamClock } from '../../server/upstream/upstream-clock';
-import { UpstreamError } from '../../server/upstream/upstream-error';
+import { sharedWording, UpstreamError } from '../../server/upstream/upstream-error';
 import { noObserver, type RetryKind } from '../../server/upstream/upstream-observer';
 
 const request = (call = quickbloxRoutes.userById(7)): UpstreamRequest => ({
@@ -48,7 +48,7 @@ describe('the upstream pipeline', () => {
     const rule: RetryRule = { ...readRetry, backoff: undefined };
     const clock = createUpstreamClock();
     const pipeline = (transport: Send) =>
-      compose([retry(rule, observer), expectSuccess(clock, { header: 'qb-token-expirationdate', now: Date.now })], transport);
+      compose([retry(rule, observer), expectSuccess(clock, { header: 'qb-token-expirationdate', now: Date.now }, sharedWording)], transport);
 
     await expect(pipeline(statuses([503, 200]))(request())).resolves.toMatchObject({ status: 200 });
     expect(retries).toEqual(['read_retry']);

@@ -1,6 +1,7 @@
-import { connectyCubeRoutes } from './connectycube-routes';
-import type { Flavour } from './flavour';
-import { paramsToJson } from './json-encoding';
+import type { Flavour } from '../../upstream/flavour';
+import { paramsToJson } from '../../upstream/json-encoding';
+import { sharedWording } from '../../upstream/upstream-error';
+import { connectyCubeRoutes } from './routes';
 
 /** Parameters ConnectyCube's JSON carries as numbers, as its SDK sends them (docs/connectycube-rest.md §10.1). */
 const jsonNumbers = new Set(['application_id', 'timestamp', 'nonce', 'user[timezone]', 'user[external_user_id]', 'user[blob_id]']);
@@ -22,6 +23,13 @@ export const connectyCubeFlavour: Flavour = {
   assumedLifetimeMs: 2 * 60 * 60_000,
   signUpKeyHeader: 'cb-authkey',
   encodeBody: (params) => ({ contentType: 'application/json', text: paramsToJson(params, jsonNumbers) }),
+  wording: [
+    // A clock check as a field error: {"errors":{"timestamp":["invalid timestamp"]}} (docs/connectycube-sdk.md §6).
+    { kind: 'bad_timestamp', field: 'timestamp', statuses: [422] },
+    // Its status is not documented (docs/connectycube-rest.md §4.2): the wording decides.
+    { kind: 'listing_forbidden', says: 'users retrieving forbidden' },
+    ...sharedWording,
+  ],
   lacks: {
     user_tokens: "a server API that mints user tokens (QuickBlox's API key); a ConnectyCube user session comes from CreateSession",
     unfiltered_listing: 'listing users without a filter (users/v2 needs one on id, login, email, full_name, phone, facebook_id, twitter_id or tags)',

@@ -1,5 +1,5 @@
-import type { Route, RouteTable } from './route';
-import { byId, fixed } from './route-builders';
+import type { Route, RouteTable } from '../../upstream/route';
+import { byId, fixed } from '../../upstream/route-builders';
 
 export interface ConnectyCubeRouteTable extends RouteTable {
   /** `GET /users/v2`: every lookup, with filter operators and offset/limit (docs/connectycube-rest.md §3.6.1). */

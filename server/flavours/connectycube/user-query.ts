@@ -1,9 +1,9 @@
-import { FilterOperator, SortDirection, UserField, type UserFilter, type UserOrder } from '../../gen/index.quickblox.v1';
-import { unsupported } from '../errors/gateway-errors';
-import { connectyCubeFlavour } from '../upstream/connectycube-flavour';
-import type { Params } from '../upstream/form-encoding';
-import type { Violations } from '../validation/field-rules';
-import { checkValue, type ValueType } from './user-query';
+import { FilterOperator, SortDirection, UserField, type UserFilter, type UserOrder } from '../../../gen/index.quickblox.v1';
+import { unsupported } from '../../errors/gateway-errors';
+import { checkValue, type ValueType } from '../../mapping/filter-value';
+import type { Params } from '../../upstream/form-encoding';
+import type { Violations } from '../../validation/field-rules';
+import { connectyCubeFlavour } from './flavour';
 
 /**
  * The fields `/users/v2` filters and sorts by (docs/connectycube-rest.md

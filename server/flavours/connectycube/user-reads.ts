@@ -1,9 +1,9 @@
-import { notOffered } from '../errors/offered';
-import { connectyCubeFlavour } from '../upstream/connectycube-flavour';
-import { connectyCubeRoutes as routes } from '../upstream/connectycube-routes';
-import type { Params } from '../upstream/form-encoding';
-import { v2FilterParams, v2OrderParams } from './connectycube-user-query';
-import { count, type UserRead, type UserReads } from './user-reads';
+import { notOffered } from '../../errors/offered';
+import { count, type UserRead, type UserReads } from '../../mapping/user-reads';
+import type { Params } from '../../upstream/form-encoding';
+import { connectyCubeFlavour } from './flavour';
+import { connectyCubeRoutes as routes } from './routes';
+import { v2FilterParams, v2OrderParams } from './user-query';
 
 /** The shortest prefix `full_name[start_with]` takes (docs/connectycube-rest.md §3.6.1). */
 const shortestPrefix = 4;

@@ -1,6 +1,7 @@
-import type { Flavour } from './flavour';
-import { encodeParams } from './form-encoding';
-import { quickbloxRoutes } from './quickblox-routes';
+import type { Flavour } from '../../upstream/flavour';
+import { encodeParams } from '../../upstream/form-encoding';
+import { sharedWording } from '../../upstream/upstream-error';
+import { quickbloxRoutes } from './routes';
 
 /** QuickBlox (docs/quickblox-rest.md): signed sessions, `QB-Token`, form bodies, `.json` paths. */
 export const quickbloxFlavour: Flavour = {
@@ -10,6 +11,7 @@ export const quickbloxFlavour: Flavour = {
   tokenHeader: 'qb-token',
   expiryHeader: 'qb-token-expirationdate',
   encodeBody: (params) => ({ contentType: 'application/x-www-form-urlencoded', text: encodeParams(params) }),
+  wording: sharedWording,
   lacks: {
     guest_sessions: 'guest sessions',
     firebase_email: 'Firebase email sign-in (provider firebase_email)',

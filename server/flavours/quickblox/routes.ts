@@ -1,5 +1,5 @@
-import type { Id, Route, RouteTable } from './route';
-import { byId, fixed } from './route-builders';
+import type { Id, Route, RouteTable } from '../../upstream/route';
+import { byId, fixed } from '../../upstream/route-builders';
 
 export interface QuickbloxRouteTable extends RouteTable {
   listUsers: Route;
@@ -11,7 +11,6 @@ export interface QuickbloxRouteTable extends RouteTable {
   userByFacebookId: Route;
   userByTwitterId: Route;
   userById(id: Id): Route;
-  /** A user token minted with the API key. */
   createUserToken(userId: Id): Route;
 }
 

@@ -1,11 +1,10 @@
-import { FilterOperator, SortDirection, UserField, type UserFilter, type UserOrder } from '../../gen/index.quickblox.v1';
-import type { Params } from '../upstream/form-encoding';
-import type { Violations } from '../validation/field-rules';
-
-export type ValueType = 'number' | 'string' | 'date';
+import { FilterOperator, SortDirection, UserField, type UserFilter, type UserOrder } from '../../../gen/index.quickblox.v1';
+import { checkValue, type ValueType } from '../../mapping/filter-value';
+import type { Params } from '../../upstream/form-encoding';
+import type { Violations } from '../../validation/field-rules';
 
 /** Each filterable field: its upstream name and the type token the upstream compares it as. */
-export const filterFields: Partial<Record<UserField, { name: string; type: ValueType; ranged: boolean }>> = {
+const filterFields: Partial<Record<UserField, { name: string; type: ValueType; ranged: boolean }>> = {
   [UserField.USER_FIELD_ID]: { name: 'id', type: 'number', ranged: true },
   [UserField.USER_FIELD_LOGIN]: { name: 'login', type: 'string', ranged: false },
   [UserField.USER_FIELD_EMAIL]: { name: 'email', type: 'string', ranged: false },
@@ -30,8 +29,6 @@ const operators: Partial<Record<FilterOperator, { name: string; ranged: boolean;
   [FilterOperator.FILTER_OPERATOR_BETWEEN]: { name: 'between', ranged: true, values: [2, 2] },
   [FilterOperator.FILTER_OPERATOR_IN]: { name: 'in', ranged: false, values: [1, 100] },
 };
-
-const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
  * Compiles typed filters into repeated `filter[]` parameters,
@@ -83,22 +80,4 @@ export function orderParams(order: UserOrder | undefined, path: string, v: Viola
   if (order.direction === SortDirection.UNRECOGNIZED) v.push({ field: `${path}.direction`, description: 'must be ASC or DESC' });
   const direction = order.direction === SortDirection.SORT_DIRECTION_DESC ? 'desc' : 'asc';
   return [['order', `${direction} ${field.type} ${field.name}`]];
-}
-
-/** A filter value checked against its field's type: the text to send, or undefined after a violation. */
-export function checkValue(raw: string, type: ValueType, listed: boolean, field: string, v: Violations): string | undefined {
-  const fail = (description: string) => void v.push({ field, description });
-  if (raw.length === 0) return fail('must not be empty');
-  if (raw.length > 255) return fail('must be at most 255 characters');
-  if (raw.trim() !== raw) return fail('must not start or end with whitespace');
-  if (listed && raw.includes(',')) return fail('must not contain commas (they separate the values of in and between)');
-  if (type === 'number') {
-    if (!/^-?\d{1,19}$/.test(raw)) return fail('must be a decimal integer');
-    return raw;
-  }
-  if (type === 'date') {
-    if (!rfc3339.test(raw) || Number.isNaN(Date.parse(raw))) return fail('must be an RFC 3339 timestamp such as 2019-08-27T20:19:08Z');
-    return new Date(Date.parse(raw)).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
-  return raw;
 }

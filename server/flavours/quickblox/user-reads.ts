@@ -1,9 +1,9 @@
-import { notOffered } from '../errors/offered';
-import type { Params } from '../upstream/form-encoding';
-import { quickbloxFlavour } from '../upstream/quickblox-flavour';
-import { quickbloxRoutes as routes } from '../upstream/quickblox-routes';
+import { notOffered } from '../../errors/offered';
+import { count, type UserReads } from '../../mapping/user-reads';
+import type { Params } from '../../upstream/form-encoding';
+import { quickbloxFlavour } from './flavour';
+import { quickbloxRoutes as routes } from './routes';
 import { filterParams, orderParams } from './user-query';
-import { count, type UserReads } from './user-reads';
 
 /** QuickBlox's user reads: one endpoint per lookup, `filter[]` listing, page/per_page (docs/quickblox-rest.md §5). */
 export const quickbloxUserReads: UserReads = {

@@ -1,7 +1,7 @@
 import { parseExpiry } from '../expiry-header';
 import type { UpstreamInterceptor, UpstreamResponse } from '../interceptor';
 import type { UpstreamClock } from '../upstream-clock';
-import { UpstreamError } from '../upstream-error';
+import { UpstreamError, type Wording } from '../upstream-error';
 
 const successStatuses = new Set([200, 201, 202]);
 
@@ -18,11 +18,11 @@ export interface ExpiryRule {
  * Where an HTTP answer becomes a result: a success, with the session's expiry
  * converted to the gateway's clock, or an UpstreamError that knows its kind.
  */
-export function expectSuccess(clock: UpstreamClock, expiry: ExpiryRule): UpstreamInterceptor {
+export function expectSuccess(clock: UpstreamClock, expiry: ExpiryRule, wording: readonly Wording[]): UpstreamInterceptor {
   return (next) => async (request) => {
     const response = await next(request);
     if (!successStatuses.has(response.status)) {
-      throw new UpstreamError('status', request.call.route, response.status, response.body, { retryAfterSeconds: retryAfter(response) });
+      throw new UpstreamError('status', request.call.route, response.status, response.body, { retryAfterSeconds: retryAfter(response), wording });
     }
     const stated = parseExpiry(response.headers[expiry.header]);
     if (stated !== undefined) return { ...response, expiresAt: stated - clock.offsetMs() };
