@@ -58,6 +58,10 @@ export const ErrorReason = {
   OWNER_POWERS_NOT_GRANTED: 'OWNER_POWERS_NOT_GRANTED',
   /** The caller's quota of calls per second is used up; RetryInfo says when to retry. */
   CALLER_QUOTA_EXCEEDED: 'CALLER_QUOTA_EXCEEDED',
+  /** The `qb-application` metadata names no application of the gateway; the message lists the known ones. */
+  UNKNOWN_APPLICATION: 'UNKNOWN_APPLICATION',
+  /** The gateway's policy does not let this caller call this application. */
+  APPLICATION_NOT_ALLOWED: 'APPLICATION_NOT_ALLOWED',
 } as const;
 
 /** One of the documented reasons. */

@@ -2,6 +2,7 @@ import { type CallOptions, type Client, type ClientMiddleware, createClientFacto
 import { type DeadlineOptions, deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
 import { type RetryOptions, retryMiddleware } from 'nice-grpc-client-middleware-retry';
 import { SessionServiceDefinition, UserServiceDefinition } from '../../gen/index.quickblox.v1';
+import { type ApplicationOptions, applicationMiddleware } from './application';
 import { channelCredentials, type GatewayCredentials } from './channel-credentials';
 import { acquireChannel } from './channel-pool';
 import { errorMiddleware } from './error-middleware';
@@ -30,10 +31,12 @@ export interface GatewayClientOptions {
   metadata?: Record<string, string>;
   /** grpc-js channel options, e.g. keepalive settings. */
   channelOptions?: Record<string, unknown>;
+  /** The gateway's application every call is for (`qb-application`) unless it names another; unset: the gateway's default. */
+  application?: string;
 }
 
-/** Per-call options: `deadline` (a Date, or ms from now), `token` (sent as `qb-token`), `signal`, `metadata`, `retry`. */
-export type GatewayCallOptions = CallOptions & DeadlineOptions & RetryOptions & TokenOptions;
+/** Per-call options: `deadline` (a Date, or ms from now), `token` (sent as `qb-token`), `application` (sent as `qb-application`), `signal`, `metadata`, `retry`. */
+export type GatewayCallOptions = CallOptions & DeadlineOptions & RetryOptions & TokenOptions & ApplicationOptions;
 
 export interface GatewayClient {
   sessions: Client<typeof SessionServiceDefinition, GatewayCallOptions>;
@@ -59,6 +62,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const factory = createClientFactory()
     .use(errorMiddleware)
     .use(tokenMiddleware)
+    .use(applicationMiddleware(options.application))
     .use(fixedMetadata(options.metadata ?? {}))
     .use(retryMiddleware)
     .use(deadlineMiddleware)

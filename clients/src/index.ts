@@ -46,6 +46,7 @@ export {
   UserServiceDefinition,
   UserTagsQuery,
 } from '../../gen/index.quickblox.v1';
+export { applicationMetadataKey } from './application';
 export type { GatewayCredentials } from './channel-credentials';
 export { ErrorReason, type GatewayReason, type TakenReason, takenReason } from './error-reasons';
 export { createGatewayClient, type GatewayCallOptions, type GatewayClient, type GatewayClientOptions, type RetrySettings } from './gateway-client';

@@ -73,7 +73,10 @@ async function main(): Promise<void> {
     );
   } else {
     lines.push(
-      `Running against ${config.upstream.endpoint} (${config.upstream.name}, application ${config.upstream.applicationId}).`,
+      ...config.applications.map(
+        (a) =>
+          `${a.name === config.defaultApplication ? 'Running' : 'Also'} against ${a.upstream.endpoint} (${a.upstream.name}, application ${a.upstream.applicationId}${config.applications.length > 1 ? `, as ${a.name}` : ''}).`,
+      ),
       '',
       `gRPC on ${target}. Try:`,
     );

@@ -16,8 +16,14 @@ export interface CallerPolicy {
 export interface CallerGrant {
   /** Method patterns: `*`, `quickblox.v1.UserService/*`, `quickblox.v1.UserService/GetUser`. */
   methods: readonly string[];
-  /** May use the API key as the account owner: CreateUserToken, UpdateUser and DeleteUser without the user's token. */
-  ownerPowers: boolean;
+  /**
+   * May use the API key as the account owner: CreateUserToken, UpdateUser and
+   * DeleteUser without the user's token; `true` in every application it may
+   * call, or only in the applications named.
+   */
+  ownerPowers: boolean | readonly string[];
+  /** The applications it may call (the `qb-application` metadata); unset: every one. */
+  applications?: readonly string[];
   /** Calls per second at most; unset: no quota. */
   callsPerSecond?: number;
 }

@@ -3,12 +3,13 @@ import type { UpstreamName } from './upstream-names';
 
 /** Everything the gateway is configured with, validated and typed. */
 export interface GatewayConfig {
-  upstream: UpstreamConfig;
+  /** The applications behind the gateway (GATEWAY_APPLICATIONS_FILE; without it, one named `default` from the QB_ variables). */
+  applications: readonly ApplicationConfig[];
+  /** The application of a call that names none in its `qb-application` metadata. */
+  defaultApplication: string;
   grpc: { host: string; port: number; tls?: GrpcTls; connections: ConnectionLimits };
   /** HTTP port for /metrics, /healthz and /readyz. */
   metricsPort: number;
-  /** How long lookups by id wait for others to share their upstream request; 0: no coalescing. */
-  coalesceWindowMs: number;
   /** How long lookups go one by one after the application refused a list request, before merging is tried again. */
   listingRecheckMs: number;
   /** Share one live user session among identical CreateSession calls of the same caller. */
@@ -39,6 +40,14 @@ export interface GrpcTls {
   cert: string;
   key: string;
   clientCa?: string;
+}
+
+/** One application: its name (the `qb-application` metadata, the `application` label) and the upstream account behind it. */
+export interface ApplicationConfig {
+  name: string;
+  upstream: UpstreamConfig;
+  /** How long lookups by id wait for others to share their upstream request; 0: no coalescing. */
+  coalesceWindowMs: number;
 }
 
 export interface UpstreamConfig {

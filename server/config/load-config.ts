@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { GatewayConfig } from './gateway-config';
+import type { GatewayConfig, UpstreamConfig } from './gateway-config';
+import { loadApplications } from './load-applications';
 import { loadPolicy } from './load-policy';
 import { type UpstreamFacts, type UpstreamName, upstreamFacts, upstreamNames } from './upstream-names';
 
@@ -61,10 +62,10 @@ export const variables = {
     schema: z.enum(upstreamNames, { error: `must be ${upstreamNames.join(' or ')}` }),
   },
   QB_APPLICATION_ID: {
-    description: 'application id (required)',
+    description: 'application id (required without GATEWAY_APPLICATIONS_FILE)',
     schema: required('the numeric application id from the dashboard').pipe(integer(1, 2 ** 31 - 1)),
   },
-  QB_AUTH_KEY: { description: 'application auth key (required)', schema: secretText('the application auth key') },
+  QB_AUTH_KEY: { description: 'application auth key (required without GATEWAY_APPLICATIONS_FILE)', schema: secretText('the application auth key') },
   QB_AUTH_SECRET: {
     description: 'application auth secret: required for QuickBlox; optional for ConnectyCube, which then gets signed session requests (never logged)',
     schema: secretText('the application auth secret').optional(),
@@ -137,6 +138,11 @@ export const variables = {
     description: 'with REDIS_URL, required: a secret of 32 characters or more, the same on every replica, that seals the tokens kept in Redis (never logged)',
     schema: z.string().trim().min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -base64 32`').optional(),
   },
+  GATEWAY_APPLICATIONS_FILE: {
+    description:
+      'YAML or JSON list of the applications behind the gateway, each with its upstream and credentials, and the default one (unset: the QB_ variables describe one application, named default)',
+    schema: path,
+  },
   GATEWAY_POLICY_FILE: {
     description: 'YAML or JSON caller policy: who may call, which methods, owner powers, quotas (unset: all anonymous, no owner powers)',
     schema: path,
@@ -199,18 +205,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     if (value !== undefined && value.trim() !== '') input[name] = value;
     else if (fallback !== undefined) input[name] = fallback;
   }
-  const parsed = schema.safeParse(input);
-  // Before validation (its defaults applied): an unknown QB_UPSTREAM is the schema's to report.
-  const named = upstreamFacts[input.QB_UPSTREAM as UpstreamName] as UpstreamFacts | undefined;
-  const missingSecret =
-    named?.authSecret === 'required' && input.QB_AUTH_SECRET === undefined
-      ? [`QB_AUTH_SECRET is required: the application auth secret (${named.title} signs every session request)`]
-      : [];
+  const fromFile = input.GATEWAY_APPLICATIONS_FILE !== undefined;
+  // With the file, the application variables describe nothing: the file holds every application.
+  const parsed = (fromFile ? schema.partial({ QB_APPLICATION_ID: true, QB_AUTH_KEY: true }) : schema).safeParse(input);
+  const early = fromFile ? applicationVariablesSet(env) : missingSecret(input);
   if (!parsed.success) {
-    throw new ConfigError([...parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`), ...missingSecret]);
+    throw new ConfigError([...parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`), ...early]);
   }
-  const v = parsed.data;
-  const problems: string[] = [...missingSecret];
+  const v = parsed.data as z.infer<typeof schema>;
+  const problems: string[] = [...early];
   const pem = (name: string, path: string | undefined): string | undefined => {
     if (!path) return undefined;
     try {
@@ -231,13 +234,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     problems.push(
       'REDIS_ENCRYPTION_KEY is required with REDIS_URL: the secret that seals the tokens the replicas keep in Redis (e.g. `openssl rand -base64 32`)',
     );
-  const facts = upstreamFacts[v.QB_UPSTREAM];
-  if (!facts.apiKey && v.QB_API_KEY) problems.push(`QB_API_KEY does not apply to QB_UPSTREAM=${v.QB_UPSTREAM}: ${facts.title} has no server API key; unset it`);
-  const policy = v.GATEWAY_POLICY_FILE ? loadPolicy(v.GATEWAY_POLICY_FILE) : undefined;
+  const apps = applicationsOf(v, ca, problems);
+  const policy = v.GATEWAY_POLICY_FILE
+    ? loadPolicy(
+        v.GATEWAY_POLICY_FILE,
+        apps?.applications.map((a) => a.name),
+      )
+    : undefined;
   if (policy && 'problems' in policy) problems.push(...policy.problems);
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length || !apps) throw new ConfigError(problems);
   return {
-    upstream: upstreamConfig(v, ca),
+    ...apps,
     grpc: {
       host: v.GRPC_HOST,
       port: v.GRPC_PORT,
@@ -251,7 +258,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       },
     },
     metricsPort: v.METRICS_PORT,
-    coalesceWindowMs: v.QB_COALESCE_WINDOW_MS,
     listingRecheckMs: v.QB_LISTING_RECHECK_MS,
     reuseUserSessions: v.QB_REUSE_USER_SESSIONS,
     reuseMaxBytes: v.QB_REUSE_MAX_BYTES,
@@ -262,8 +268,56 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   };
 }
 
+/** The variables that describe the one application of a gateway without GATEWAY_APPLICATIONS_FILE. */
+const applicationVariables = ['QB_UPSTREAM', 'QB_APPLICATION_ID', 'QB_AUTH_KEY', 'QB_AUTH_SECRET', 'QB_API_KEY', 'QB_API_ENDPOINT', 'QB_API_CA_FILE'] as const;
+
+function applicationVariablesSet(env: NodeJS.ProcessEnv): string[] {
+  const set = applicationVariables.filter((name) => env[name]?.trim());
+  return set.length
+    ? [
+        `${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set with GATEWAY_APPLICATIONS_FILE, which describes every application: move ${set.length > 1 ? 'them' : 'it'} into the file`,
+      ]
+    : [];
+}
+
+/** Before validation (its defaults applied): an unknown QB_UPSTREAM is the schema's to report. */
+function missingSecret(input: Record<string, string>): string[] {
+  const named = upstreamFacts[input.QB_UPSTREAM as UpstreamName] as UpstreamFacts | undefined;
+  return named?.authSecret === 'required' && input.QB_AUTH_SECRET === undefined
+    ? [`QB_AUTH_SECRET is required: the application auth secret (${named.title} signs every session request)`]
+    : [];
+}
+
+/** The applications: the file's, or one named `default` from the variables. */
+function applicationsOf(
+  v: z.infer<typeof schema>,
+  ca: string | undefined,
+  problems: string[],
+): Pick<GatewayConfig, 'applications' | 'defaultApplication'> | undefined {
+  if (!v.GATEWAY_APPLICATIONS_FILE) {
+    const facts = upstreamFacts[v.QB_UPSTREAM];
+    if (!facts.apiKey && v.QB_API_KEY)
+      problems.push(`QB_API_KEY does not apply to QB_UPSTREAM=${v.QB_UPSTREAM}: ${facts.title} has no server API key; unset it`);
+    return { applications: [{ name: 'default', upstream: upstreamConfig(v, ca), coalesceWindowMs: v.QB_COALESCE_WINDOW_MS }], defaultApplication: 'default' };
+  }
+  const loaded = loadApplications(v.GATEWAY_APPLICATIONS_FILE, {
+    signatureAlgorithm: v.QB_SIGNATURE_HASH,
+    timeoutMs: v.QB_UPSTREAM_TIMEOUT_MS,
+    connections: v.QB_UPSTREAM_CONNECTIONS,
+    rateLimit: v.QB_RATE_LIMIT,
+    rateLimitMaxWaitMs: v.QB_RATE_LIMIT_MAX_WAIT_MS,
+    breaker: { failures: v.QB_BREAKER_FAILURES, openMs: v.QB_BREAKER_OPEN_MS },
+    coalesceWindowMs: v.QB_COALESCE_WINDOW_MS,
+  });
+  if ('problems' in loaded) {
+    problems.push(...loaded.problems);
+    return undefined;
+  }
+  return loaded;
+}
+
 /** The upstream part of the configuration, from the validated variables. */
-function upstreamConfig(v: z.infer<typeof schema>, ca: string | undefined): GatewayConfig['upstream'] {
+function upstreamConfig(v: z.infer<typeof schema>, ca: string | undefined): UpstreamConfig {
   return {
     name: v.QB_UPSTREAM,
     applicationId: v.QB_APPLICATION_ID,

@@ -4,6 +4,8 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { SessionServiceDefinition, UserServiceDefinition } from '../../gen/index.quickblox.v1';
 import type { CallerIdentity, CallerPolicy } from './caller-policy';
+import { applicationName } from './load-applications';
+import { pathInFile } from './path-in-file';
 
 /** Every method a pattern may name, as `package.Service/Method`. */
 export const gatewayMethods: readonly string[] = [SessionServiceDefinition, UserServiceDefinition].flatMap((service) =>
@@ -20,9 +22,11 @@ const methods = z
     }),
   )
   .min(1, 'must name at least one method pattern');
+const applications = z.array(applicationName).min(1, 'must name at least one application');
 const grant = {
   methods,
-  ownerPowers: z.boolean().default(false),
+  ownerPowers: z.union([z.boolean(), applications], { error: 'must be true, false or a list of application names' }).default(false),
+  applications: applications.optional(),
   callsPerSecond: z.number().int().min(1).max(1_000_000).optional(),
 };
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the key in 64 lowercase hex digits (printf %s KEY | sha256sum), never the key');
@@ -69,9 +73,7 @@ type Parsed = z.infer<typeof schema>;
  * Returns the policy, or the problems, each naming the file, the path in it
  * and what is wrong.
  */
-export function loadPolicy(file: string): CallerPolicy | { problems: string[] } {
-  const where = (path: readonly PropertyKey[]) =>
-    `${file}${path.length ? `: ${path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('')}` : ''}`;
+export function loadPolicy(file: string, knownApplications: readonly string[] | undefined): CallerPolicy | { problems: string[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -85,12 +87,12 @@ export function loadPolicy(file: string): CallerPolicy | { problems: string[] } 
     return { problems: [`GATEWAY_POLICY_FILE ${file} is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`] };
   }
   const parsed = schema.safeParse(raw ?? {});
-  if (!parsed.success) return { problems: parsed.error.issues.map((issue) => `GATEWAY_POLICY_FILE ${where(issue.path)} ${issue.message}`) };
-  return toPolicy(file, parsed.data);
+  if (!parsed.success) return { problems: parsed.error.issues.map((issue) => `GATEWAY_POLICY_FILE ${file}${pathInFile(issue.path)} ${issue.message}`) };
+  return toPolicy(file, parsed.data, knownApplications);
 }
 
-function toPolicy(file: string, data: Parsed): CallerPolicy | { problems: string[] } {
-  const problems: string[] = [];
+function toPolicy(file: string, data: Parsed, knownApplications: readonly string[] | undefined): CallerPolicy | { problems: string[] } {
+  const problems = unknownApplications(file, data, knownApplications);
   const names = new Set<string>();
   const identities = new Set<string>();
   const callers = data.callers.map((c, i) => {
@@ -108,7 +110,7 @@ function toPolicy(file: string, data: Parsed): CallerPolicy | { problems: string
       problems.push(`GATEWAY_POLICY_FILE ${file}: callers[${i}].jwtSubject needs the jwt section (issuer, audience, JWKS)`);
     names.add(c.name);
     identities.add(key);
-    return { name: c.name, identity, methods: c.methods, ownerPowers: c.ownerPowers, callsPerSecond: c.callsPerSecond };
+    return { name: c.name, identity, methods: c.methods, ownerPowers: c.ownerPowers, applications: c.applications, callsPerSecond: c.callsPerSecond };
   });
   let jwt: CallerPolicy['jwt'];
   if (data.jwt) {
@@ -126,4 +128,23 @@ function toPolicy(file: string, data: Parsed): CallerPolicy | { problems: string
   }
   if (problems.length) return { problems };
   return { file, callers, anonymous: data.anonymous, jwt };
+}
+
+/** Every application a grant names that the gateway does not serve, with its place in the file (unchecked while the applications are in doubt). */
+function unknownApplications(file: string, data: Parsed, known: readonly string[] | undefined): string[] {
+  if (!known) return [];
+  const grants: [string, Parsed['anonymous']][] = [
+    ['anonymous', data.anonymous],
+    ...data.callers.map((c, i): [string, Parsed['anonymous']] => [`callers[${i}]`, c]),
+  ];
+  return grants.flatMap(([at, grant]) =>
+    (['applications', 'ownerPowers'] as const).flatMap((field) => {
+      const names = grant[field];
+      return Array.isArray(names)
+        ? names
+            .filter((n) => !known.includes(n))
+            .map((n) => `GATEWAY_POLICY_FILE ${file}: ${at}.${field} "${n}" names no application of the gateway (${known.join(', ')})`)
+        : [];
+    }),
+  );
 }

@@ -1,14 +1,20 @@
-import type { ServerMiddleware } from 'nice-grpc-common';
+import type { Metadata, ServerMiddleware } from 'nice-grpc-common';
 import type { CallerGate } from '../callers/caller-gate';
 import type { CallerContext, ScopeContext } from '../services/call-context';
 
-/** Adds the caller to each call's context (and its name to the call's scope, for the log line), or ends the call with the gate's refusal. */
-export function callerMiddleware(gate: CallerGate): ServerMiddleware<CallerContext, ScopeContext> {
+/**
+ * Adds the caller and the application to each call's context (and their names
+ * to the call's scope, for the log line), or ends the call with the refusal:
+ * credentials, then the application named, then the policy's grant.
+ */
+export function callerMiddleware(gate: CallerGate, chooseApplication: (metadata: Metadata) => string): ServerMiddleware<CallerContext, ScopeContext> {
   return async function* callers(call, context) {
-    const caller = await gate.identify(context, call.method.path);
+    const identified = await gate.identify(context, call.method.path);
     // Named before the admission check, so a refused call is counted and logged under its caller.
-    context.scope.caller = caller.name;
-    gate.admit(caller, call.method.path);
-    return yield* call.next(call.request, { ...context, caller });
+    context.scope.caller = identified.name;
+    const application = chooseApplication(context.metadata);
+    context.scope.application = application;
+    const caller = gate.admit(identified, call.method.path, application);
+    return yield* call.next(call.request, { ...context, caller, application });
   };
 }

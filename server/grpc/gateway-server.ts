@@ -1,20 +1,16 @@
+import { applicationChoice } from '../callers/application-choice';
 import { createCallerGate } from '../callers/caller-gate';
+import { defaultApplication } from '../config/default-application';
 import type { GatewayConfig } from '../config/gateway-config';
 import { checkListenable, listenError } from '../errors/listen-error';
-import { flavours } from '../flavours/flavours';
 import type { Logger } from '../logging/logger';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics';
 import { startMetricsServer } from '../metrics/metrics-server';
-import { createReadiness, type Readiness } from '../readiness';
-import { rememberListingRefusal } from '../services/listing-refusal';
-import type { OwnerAction, ServiceDeps } from '../services/service-deps';
-import { createReadSharing } from '../services/shared-reads';
-import { createUserBatcher } from '../services/user-batcher';
-import { shareUserSessions } from '../sessions/shared-user-sessions';
-import { createUserSessionCache, type UserSessionCache } from '../sessions/user-session-cache';
+import type { Readiness } from '../readiness';
+import type { UserSessionCache } from '../sessions/user-session-cache';
 import { connectSharedStore, type SharedStore } from '../store/shared-store';
-import { keepApplicationSession } from '../upstream/application-session-keeper';
-import { createUpstream, type Upstream } from '../upstream/upstream';
+import type { Upstream } from '../upstream/upstream';
+import { type ApplicationStack, buildApplication } from './application-stack';
 import { createGrpcServer } from './grpc-server';
 import { type InFlightCalls, trackInFlightCalls } from './in-flight-calls';
 import { serverCredentials } from './server-credentials';
@@ -30,8 +26,11 @@ export interface Gateway {
   metricsPort: number;
   readiness: Readiness;
   metrics: GatewayMetrics;
+  /** The default application's upstream and reuse cache. */
   upstream: Upstream;
   userSessions?: UserSessionCache;
+  /** Every application, by name. */
+  applications: ReadonlyMap<string, ApplicationStack>;
   /** Goes not ready, stops taking calls, lets in-flight calls finish within the grace period, then cancels the rest. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -44,72 +43,71 @@ export interface GatewayOptions {
   prewarm?: boolean;
 }
 
-/** Builds and starts the gateway: the gRPC server, its middleware, the upstream client and the operator's HTTP port. */
+/** Builds and starts the gateway: the gRPC server, its middleware, each application's upstream client and the operator's HTTP port. */
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
   const { logger } = options;
-  const readiness = createReadiness();
-  readiness.onChange((state) => {
-    if (state.ready) logger.info('ready: the upstream accepted the gateway credentials');
-    else logger.warn({ reason: state.reason, detail: state.detail }, 'not ready');
-  });
   // Before anything connects: a port taken is said in terms of the variable to change.
   await checkListenable('GRPC_PORT', config.grpc.host, config.grpc.port);
   await checkListenable('METRICS_PORT', config.grpc.host, config.metricsPort);
   const metrics = createGatewayMetrics();
   const store = await sharedStore(config, logger, metrics);
-  const nonceTag = await store?.nonceTag();
-  const kit = flavours[config.upstream.name];
-  const upstream = createUpstream({ config: config.upstream, flavour: kit.flavour, readiness, now: options.now, observer: metrics.observer, store, nonceTag });
-  const userSessions = config.reuseUserSessions ? reusedUserSessions(config, store, metrics, options.now) : undefined;
-  metrics.trackCacheSize('application', () => (upstream.applicationSession.peek() ? 1 : 0));
-
+  const applications = new Map<string, ApplicationStack>();
+  for (const app of config.applications) {
+    applications.set(app.name, await buildApplication(app, { config, metrics, logger, store, now: options.now }));
+  }
+  // The process is ready when the default application is: a call that names none is served by it.
+  const main = stackOf(applications, defaultApplication(config).name);
   warnOwnerPowersUnused(config, logger);
-  const deps = serviceDeps(config, { upstream, userReads: kit.userReads }, userSessions, metrics, logger);
   const inFlight = trackInFlightCalls();
   const server = createGrpcServer({
     inFlight,
-    deps,
-    readiness,
+    applications: new Map([...applications].map(([name, app]) => [name, app.deps])),
+    chooseApplication: applicationChoice([...applications.keys()], config.defaultApplication),
+    readiness: main.readiness,
     logger,
     gate: createCallerGate(config.policy),
     certificateIdentities: config.policy !== undefined,
     onCall: metrics.callerCall,
     connections: config.grpc.connections,
   });
+  const closeAll = (force: boolean) => Promise.all([...applications.values()].map((app) => app.close(force)));
   const { tls } = config.grpc;
-  const { port, host, address, operator } = await bindPorts(config, server, metrics, readiness, async () => {
-    await Promise.all([upstream.close(), store?.close()]);
+  const { port, host, address, operator } = await bindPorts(config, server, metrics, main.readiness, async () => {
+    await Promise.all([closeAll(false), store?.close()]);
   });
   logger.info(
     {
       address,
       tls: tls ? (tls.clientCa ? 'mutual' : 'server') : 'off',
       metrics: `${host}:${operator.port}`,
-      upstream: config.upstream.endpoint,
-      applicationId: config.upstream.applicationId,
+      applications: config.applications.map((a) => `${a.name}: ${a.upstream.name} ${a.upstream.applicationId} at ${a.upstream.endpoint}`),
+      default: config.defaultApplication,
     },
     'gRPC server listening',
   );
-  const stopKeeper = options.prewarm === false ? () => {} : keepApplicationSession(upstream.applicationSession, readiness, logger);
+  const keepers = options.prewarm === false ? [] : [...applications.values()].map((app) => app.keepWarm());
 
   const shutdown = drainThenStop({
     server,
     inFlight,
     logger,
-    readiness,
-    stopKeeper,
+    readiness: [...applications.values()].map((app) => app.readiness),
+    stopKeeper: () => {
+      for (const stop of keepers) stop();
+    },
     close: async (force) => {
-      await Promise.all([upstream.close(force), operator.close(), store?.close()]);
+      await Promise.all([closeAll(force), operator.close(), store?.close()]);
     },
   });
   return {
     address,
     port,
     metricsPort: operator.port,
-    readiness,
+    readiness: main.readiness,
     metrics,
-    upstream,
-    userSessions,
+    upstream: main.upstream,
+    userSessions: main.userSessions,
+    applications,
     shutdown: (graceMs = config.shutdownGraceMs) => shutdown(graceMs),
   };
 }
@@ -118,7 +116,8 @@ interface Stoppable {
   server: ReturnType<typeof createGrpcServer>;
   inFlight: InFlightCalls;
   logger: Logger;
-  readiness: Readiness;
+  /** Every application's: all go not ready at once. */
+  readiness: readonly Readiness[];
   stopKeeper: () => void;
   /** Closes what the calls used; `force`: the grace ended with calls in flight, whose upstream requests are aborted. */
   close: (force: boolean) => Promise<void>;
@@ -133,7 +132,7 @@ function drainThenStop({ server, inFlight, logger, readiness, stopKeeper, close 
   return (graceMs) => {
     stopping ??= (async () => {
       stopKeeper();
-      readiness.draining();
+      for (const r of readiness) r.draining();
       logger.info({ graceMs, inFlight: inFlight.size }, 'shutting down: draining in-flight calls');
       let graceOver = false;
       let lingered: () => void = () => {};
@@ -185,50 +184,13 @@ async function bindPorts(
   return { port, host, address: `${host}:${port}`, operator };
 }
 
-/** What the services share: the upstream, the caches, the audit log and, unless turned off, coalescing. */
-function serviceDeps(
-  config: GatewayConfig,
-  { upstream, userReads }: Pick<ServiceDeps, 'upstream' | 'userReads'>,
-  userSessions: UserSessionCache | undefined,
-  metrics: GatewayMetrics,
-  logger: Logger,
-): ServiceDeps {
-  const audit = (action: OwnerAction) => logger.info({ audit: 'owner_powers', ...action }, 'owner powers used');
-  const listing = rememberListingRefusal(config.listingRecheckMs);
-  metrics.trackListingRefused(listing.holds);
-  const deps: ServiceDeps = { upstream, userReads, userSessions, audit, listing, lookups: { batch: metrics.lookupBatch } };
-  if (config.coalesceWindowMs > 0) {
-    deps.batcher = createUserBatcher(deps, config.coalesceWindowMs);
-    deps.shareRead = createReadSharing(metrics.sharedRead);
-  }
-  return deps;
-}
-
 /** An API key no caller can use is worth a word at start. */
 function warnOwnerPowersUnused(config: GatewayConfig, logger: Logger): void {
-  if (config.upstream.apiKey && !config.policy) {
+  if (config.applications.some((a) => a.upstream.apiKey) && !config.policy) {
     logger.warn(
-      "QB_API_KEY is set but GATEWAY_POLICY_FILE is not: no caller holds owner powers, so CreateUserToken, and UpdateUser and DeleteUser without the user's token, are refused (PERMISSION_DENIED OWNER_POWERS_NOT_GRANTED)",
+      "an API key (QB_API_KEY, or apiKey in GATEWAY_APPLICATIONS_FILE) is set but GATEWAY_POLICY_FILE is not: no caller holds owner powers, so CreateUserToken, and UpdateUser and DeleteUser without the user's token, are refused (PERMISSION_DENIED OWNER_POWERS_NOT_GRANTED)",
     );
   }
-}
-
-/** The user-session reuse cache (QB_REUSE_USER_SESSIONS): shared by the replicas when there is a store. */
-function reusedUserSessions(config: GatewayConfig, store: SharedStore | undefined, metrics: GatewayMetrics, now: (() => number) | undefined): UserSessionCache {
-  const local = createUserSessionCache({
-    now,
-    observe: metrics.userSessionLookup,
-    hash: store?.sealer.hash,
-    maxBytes: config.reuseMaxBytes,
-    onEvict: metrics.userSessionEvicted,
-  });
-  const cache = store ? shareUserSessions(local, store, { now, onShared: metrics.userSessionShared }) : local;
-  metrics.trackCacheSize(
-    'user',
-    () => cache.size,
-    () => cache.bytes,
-  );
-  return cache;
 }
 
 /** The Redis of REDIS_URL, if set: a replica that starts while it is reachable shares from its first request; one that cannot reach it starts on its own. */
@@ -236,10 +198,22 @@ async function sharedStore(config: GatewayConfig, logger: Logger, metrics: Gatew
   if (!config.store) return undefined;
   const store = connectSharedStore({
     ...config.store,
-    account: `${config.upstream.name}:${config.upstream.applicationId}`,
+    // Each application keeps its keys under its own account (application-stack.ts); this one is the default's.
+    account: accountOf(config),
     logger,
     onChange: metrics.sharedStoreUp,
   });
   await store.ready(2000);
   return store;
+}
+
+function accountOf(config: GatewayConfig): string {
+  const { upstream } = defaultApplication(config);
+  return `${upstream.name}:${upstream.applicationId}`;
+}
+
+function stackOf(applications: ReadonlyMap<string, ApplicationStack>, name: string): ApplicationStack {
+  const stack = applications.get(name);
+  if (!stack) throw new Error(`no application "${name}" was built`);
+  return stack;
 }

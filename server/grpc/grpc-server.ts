@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'nice-grpc';
+import { createServer, type Metadata, type Server } from 'nice-grpc';
 import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { openTelemetryServerMiddleware } from 'nice-grpc-opentelemetry';
 import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
@@ -20,13 +20,17 @@ import type { InFlightCalls } from './in-flight-calls';
 import { internalErrorMiddleware } from './internal-error-middleware';
 import { peerCertificateInterceptor } from './peer-certificate-interceptor';
 import { addReflection } from './reflection';
+import { routeByApplication } from './route-by-application';
 import { wellFormedTextMiddleware } from './well-formed-text-middleware';
 
 /** The services the gateway serves, by full name. */
 export const servedServices = [SessionServiceDefinition.fullName, UserServiceDefinition.fullName] as const;
 
 export interface GrpcServerParts {
-  deps: ServiceDeps;
+  /** What the services of each application share, by the application's name. */
+  applications: ReadonlyMap<string, ServiceDeps>;
+  /** The application a call names (callers/application-choice.ts). */
+  chooseApplication: (metadata: Metadata) => string;
   readiness: Readiness;
   logger: Logger;
   /** Who is calling and whether it may (callers/caller-gate.ts). */
@@ -45,7 +49,7 @@ export interface GrpcServerParts {
  * and the log line all see the final status.
  */
 export function createGrpcServer(parts: GrpcServerParts): Server<GatewayCallContext> {
-  const { deps, readiness, logger } = parts;
+  const { applications, readiness, logger } = parts;
   const { connections } = parts;
   const measured = createServer({
     'grpc.max_receive_message_length': 1024 * 1024,
@@ -64,11 +68,13 @@ export function createGrpcServer(parts: GrpcServerParts): Server<GatewayCallCont
     .use(callLogMiddleware(logger, parts.onCall))
     .use(errorDetailsServerMiddleware)
     .use(parts.inFlight.middleware)
-    .use(callerMiddleware(parts.gate))
+    .use(callerMiddleware(parts.gate, parts.chooseApplication))
     .use(internalErrorMiddleware(logger))
     .use(wellFormedTextMiddleware);
-  server.add(SessionServiceDefinition, createSessionService(deps));
-  server.add(UserServiceDefinition, createUserService(deps));
+  const each = <S extends object>(create: (deps: ServiceDeps) => S): S =>
+    routeByApplication(new Map([...applications].map(([name, deps]): [string, S] => [name, create(deps)])));
+  server.add(SessionServiceDefinition, each(createSessionService));
+  server.add(UserServiceDefinition, each(createUserService));
   server.add(HealthDefinition, createHealthService(readiness, servedServices));
   addReflection(server, [...servedServices, HealthDefinition.fullName, 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection']);
   return server;

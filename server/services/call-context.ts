@@ -20,6 +20,8 @@ export interface ScopeContext {
 /** What the caller middleware adds. */
 export interface CallerContext {
   caller: Caller;
+  /** The application the call is for: its `qb-application` metadata, or the default. */
+  application: string;
 }
 
 /** What gateway middleware adds to every call's context. */

@@ -34,6 +34,8 @@ export interface SharedStore {
   subscribe(channel: string, onMessage: (message: string) => void): void;
   /** A Lua script, run atomically by EVALSHA (loaded on first use), its first `keys` arguments the keys it touches. */
   script<R>(name: string, keys: number, lua: string): (...args: (string | number)[]) => Promise<R>;
+  /** The same connection with the keys of another account (one application behind the gateway); closing either closes both. */
+  forAccount(account: string): SharedStore;
   close(): Promise<void>;
 }
 
@@ -83,42 +85,47 @@ export function connectSharedStore(options: SharedStoreOptions): SharedStore {
     }, 500);
     probe.unref();
   };
-  const prefix = `qb:{${options.account}}:`;
   const subscriptions = createSubscriptions(redis);
-  return {
-    redis,
-    up: () => usable && redis.status === 'ready',
-    async nonceTag() {
-      if (!usable) return undefined;
-      try {
-        return ((await redis.incr(`${prefix}nonce-tag`)) - 1) % 2048;
-      } catch {
-        return undefined;
-      }
-    },
-    ready: (timeoutMs) =>
-      usable
-        ? Promise.resolve(true)
-        : new Promise<boolean>((resolve) => {
-            const timer = setTimeout(() => resolve(false), timeoutMs);
-            redis.once('ready', () => {
-              clearTimeout(timer);
-              resolve(true);
-            });
-          }),
-    failed(error) {
-      set(false, error);
-      reprobe();
-    },
-    prefix,
-    sealer: createSealer(options.secret),
-    subscribe: subscriptions.subscribe,
-    script: (name, keys, lua) => defineScript(redis, name, keys, lua),
-    async close() {
-      if (probe) clearTimeout(probe);
-      await Promise.all([closeConnection(redis), subscriptions.close()]);
-    },
+  const sealer = createSealer(options.secret);
+  const forAccount = (account: string): SharedStore => {
+    const prefix = `qb:{${account}}:`;
+    return {
+      redis,
+      up: () => usable && redis.status === 'ready',
+      async nonceTag() {
+        if (!usable) return undefined;
+        try {
+          return ((await redis.incr(`${prefix}nonce-tag`)) - 1) % 2048;
+        } catch {
+          return undefined;
+        }
+      },
+      ready: (timeoutMs) =>
+        usable
+          ? Promise.resolve(true)
+          : new Promise<boolean>((resolve) => {
+              const timer = setTimeout(() => resolve(false), timeoutMs);
+              redis.once('ready', () => {
+                clearTimeout(timer);
+                resolve(true);
+              });
+            }),
+      failed(error) {
+        set(false, error);
+        reprobe();
+      },
+      prefix,
+      sealer,
+      forAccount,
+      subscribe: subscriptions.subscribe,
+      script: (name, keys, lua) => defineScript(redis, name, keys, lua),
+      async close() {
+        if (probe) clearTimeout(probe);
+        await Promise.all([closeConnection(redis), subscriptions.close()]);
+      },
+    };
   };
+  return forAccount(options.account);
 }
 
 /** One connection, made on first use, that carries every subscription and hands each message to its channel's handler. */

@@ -8,6 +8,8 @@ export interface CallScope {
   upstreamRequests: number;
   /** Who called, once the caller policy has said (for the call log and per-caller metrics; the pipeline ignores it). */
   caller?: string;
+  /** Which application the call is for (its `qb-application`, or the default), for the call log and the call metrics. */
+  application?: string;
 }
 
 /** One request as it travels through the pipeline; stages pass on changed copies, never mutate it. */

@@ -19,19 +19,26 @@ describe('configuration from the environment', () => {
   it('applies the documented defaults to a minimal environment', () => {
     const config = loadConfig(minimal);
     expect(config).toEqual({
-      upstream: {
-        name: 'quickblox',
-        applicationId: 12345,
-        authKey: 'AbCdEfGh12345',
-        authSecret: 'S3cr3tS3cr3tXYZ',
-        endpoint: 'https://api.quickblox.com',
-        apiKey: undefined,
-        ca: undefined,
-        signatureAlgorithm: 'sha1',
-        timeoutMs: 10_000,
-        connections: 32,
-        breaker: { failures: 5, openMs: 5000 },
-      },
+      defaultApplication: 'default',
+      applications: [
+        {
+          name: 'default',
+          coalesceWindowMs: 2,
+          upstream: {
+            name: 'quickblox',
+            applicationId: 12345,
+            authKey: 'AbCdEfGh12345',
+            authSecret: 'S3cr3tS3cr3tXYZ',
+            endpoint: 'https://api.quickblox.com',
+            apiKey: undefined,
+            ca: undefined,
+            signatureAlgorithm: 'sha1',
+            timeoutMs: 10_000,
+            connections: 32,
+            breaker: { failures: 5, openMs: 5000 },
+          },
+        },
+      ],
       grpc: {
         host: '0.0.0.0',
         port: 50051,
@@ -44,7 +51,6 @@ describe('configuration from the environment', () => {
         },
       },
       metricsPort: 9464,
-      coalesceWindowMs: 2,
       listingRecheckMs: 300_000,
       reuseUserSessions: false,
       reuseMaxBytes: 64 * 2 ** 20,
@@ -63,7 +69,7 @@ describe('configuration from the environment', () => {
 
   it('treats empty variables as unset', () => {
     expect(problems({ ...minimal, QB_AUTH_SECRET: '  ' })).toEqual([expect.stringMatching(/^QB_AUTH_SECRET is required/)]);
-    expect(loadConfig({ ...minimal, QB_API_KEY: '' }).upstream.apiKey).toBeUndefined();
+    expect(loadConfig({ ...minimal, QB_API_KEY: '' }).applications[0]?.upstream.apiKey).toBeUndefined();
   });
 
   it('names each malformed variable and never repeats a secret value', () => {
@@ -112,7 +118,8 @@ describe('configuration from the environment', () => {
       SHUTDOWN_GRACE_MS: '0',
       LOG_LEVEL: 'debug',
     });
-    expect(config.upstream).toMatchObject({
+    expect(config.applications).toHaveLength(1);
+    expect(config.applications[0]?.upstream).toMatchObject({
       endpoint: 'http://127.0.0.1:8080',
       apiKey: 'key-1',
       signatureAlgorithm: 'sha256',

@@ -21,7 +21,7 @@ describe('the caller policy file', () => {
       'policy.yaml',
       ['callers:', '  - name: orders', `    bearerKeySha256: ${digest}`, '    methods: ["quickblox.v1.UserService/*"]', '    callsPerSecond: 50'].join('\n'),
     );
-    expect(loadPolicy(path)).toEqual({
+    expect(loadPolicy(path, ['default'])).toEqual({
       file: path,
       anonymous: { methods: ['*'], ownerPowers: false },
       callers: [
@@ -44,7 +44,7 @@ describe('the caller policy file', () => {
         unknown: true,
       }),
     );
-    const result = loadPolicy(path);
+    const result = loadPolicy(path, ['default']);
     expect('problems' in result && result.problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^GATEWAY_POLICY_FILE ${path}: callers\\[0\\]\\.name must be 1 to 63 of`)),
@@ -61,11 +61,11 @@ describe('the caller policy file', () => {
   });
 
   it('refuses a file that cannot be read or parsed, a JWT caller without the jwt section, and duplicate names', () => {
-    expect(loadPolicy('/nonexistent/policy.yaml')).toEqual({ problems: ['GATEWAY_POLICY_FILE /nonexistent/policy.yaml cannot be read: ENOENT'] });
+    expect(loadPolicy('/nonexistent/policy.yaml', ['default'])).toEqual({ problems: ['GATEWAY_POLICY_FILE /nonexistent/policy.yaml cannot be read: ENOENT'] });
     const broken = file('broken.yaml', 'callers: [ {name: x');
-    expect((loadPolicy(broken) as { problems: string[] }).problems[0]).toMatch(new RegExp(`^GATEWAY_POLICY_FILE ${broken} is not YAML or JSON: `));
+    expect((loadPolicy(broken, ['default']) as { problems: string[] }).problems[0]).toMatch(new RegExp(`^GATEWAY_POLICY_FILE ${broken} is not YAML or JSON: `));
     const jwt = file('jwt.yaml', 'callers:\n  - {name: web, jwtSubject: web, methods: ["*"]}\n  - {name: web, certificate: {commonName: w}, methods: ["*"]}\n');
-    expect((loadPolicy(jwt) as { problems: string[] }).problems).toEqual([
+    expect((loadPolicy(jwt, ['default']) as { problems: string[] }).problems).toEqual([
       `GATEWAY_POLICY_FILE ${jwt}: callers[0].jwtSubject needs the jwt section (issuer, audience, JWKS)`,
       `GATEWAY_POLICY_FILE ${jwt}: callers[1].name "web" is used twice`,
     ]);
