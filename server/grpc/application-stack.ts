@@ -1,7 +1,7 @@
 import type { ApplicationConfig, GatewayConfig } from '../config/gateway-config';
 import { flavours } from '../flavours/flavours';
 import type { Logger } from '../logging/logger';
-import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { ApplicationMetrics, GatewayMetrics } from '../metrics/gateway-metrics';
 import { createReadiness, type Readiness } from '../readiness';
 import { rememberListingRefusal } from '../services/listing-refusal';
 import type { OwnerAction, ServiceDeps } from '../services/service-deps';
@@ -40,7 +40,11 @@ export interface StackShared {
   now?: () => number;
 }
 
-export async function buildApplication(app: ApplicationConfig, { config, metrics, logger, store: connection, now }: StackShared): Promise<ApplicationStack> {
+export async function buildApplication(
+  app: ApplicationConfig,
+  { config, metrics: all, logger, store: connection, now }: StackShared,
+): Promise<ApplicationStack> {
+  const metrics = all.forApplication(app.name);
   const readiness = createReadiness();
   const log = logger.child({ application: app.name });
   readiness.onChange((state) => {
@@ -71,7 +75,7 @@ function serviceDeps(
   config: GatewayConfig,
   app: ApplicationConfig,
   built: Pick<ServiceDeps, 'upstream' | 'userReads' | 'userSessions'>,
-  metrics: GatewayMetrics,
+  metrics: ApplicationMetrics,
   logger: Logger,
 ): ServiceDeps {
   const audit = (action: OwnerAction) => logger.info({ audit: 'owner_powers', ...action }, 'owner powers used');
@@ -86,7 +90,12 @@ function serviceDeps(
 }
 
 /** The user-session reuse cache (QB_REUSE_USER_SESSIONS): shared by the replicas when there is a store. */
-function reusedUserSessions(config: GatewayConfig, store: SharedStore | undefined, metrics: GatewayMetrics, now: (() => number) | undefined): UserSessionCache {
+function reusedUserSessions(
+  config: GatewayConfig,
+  store: SharedStore | undefined,
+  metrics: ApplicationMetrics,
+  now: (() => number) | undefined,
+): UserSessionCache {
   const local = createUserSessionCache({
     now,
     observe: metrics.userSessionLookup,

@@ -5,8 +5,8 @@ import type { ScopeContext } from '../services/call-context';
 import type { CallScope } from '../upstream/interceptor';
 import { UpstreamError } from '../upstream/upstream-error';
 
-/** Told of every call of a known caller when it ends: the caller's name, the method path and the status name. */
-export type CallObserver = (caller: string, method: string, code: string) => void;
+/** Told of every call of a known caller when it ends: the caller's name, the method path, the status name and the application (empty when it named an unknown one). */
+export type CallObserver = (caller: string, method: string, code: string, application: string) => void;
 
 /** Probes and tooling: every few seconds from Kubernetes, so they log at debug when they succeed. */
 function quiet(path: string): boolean {
@@ -44,13 +44,15 @@ export function callLogMiddleware(logger: Logger, onCall?: CallObserver): Server
       const line = {
         method: call.method.path,
         ...(scope.caller === undefined ? {} : { caller: scope.caller }),
+        ...(scope.application === undefined ? {} : { application: scope.application }),
         code: Status[code],
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         upstreamRequests: scope.upstreamRequests,
         ...(message === undefined ? {} : { message }),
         ...(cause === undefined ? {} : { cause }),
       };
-      if (scope.caller !== undefined) onCall?.(scope.caller, call.method.path, Status[code]);
+      // A call refused for naming no application of the gateway has none: an empty label, which Prometheus reads as absent.
+      if (scope.caller !== undefined) onCall?.(scope.caller, call.method.path, Status[code], scope.application ?? '');
       if (code === Status.OK && quiet(call.method.path)) callLogger.debug(line, 'call');
       else if (code === Status.OK || code === Status.CANCELLED) callLogger.info(line, 'call');
       else if (code === Status.UNKNOWN || code === Status.INTERNAL || code === Status.UNAVAILABLE) callLogger.error(line, 'call failed');

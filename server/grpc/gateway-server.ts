@@ -62,6 +62,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const server = createGrpcServer({
     inFlight,
     applications: new Map([...applications].map(([name, app]) => [name, app.deps])),
+    applicationReadiness: new Map([...applications].map(([name, app]) => [name, app.readiness])),
     chooseApplication: applicationChoice([...applications.keys()], config.defaultApplication),
     readiness: main.readiness,
     logger,

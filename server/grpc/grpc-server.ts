@@ -29,6 +29,8 @@ export const servedServices = [SessionServiceDefinition.fullName, UserServiceDef
 export interface GrpcServerParts {
   /** What the services of each application share, by the application's name. */
   applications: ReadonlyMap<string, ServiceDeps>;
+  /** Each application's readiness, for its health service name. */
+  applicationReadiness: ReadonlyMap<string, Readiness>;
   /** The application a call names (callers/application-choice.ts). */
   chooseApplication: (metadata: Metadata) => string;
   readiness: Readiness;
@@ -75,7 +77,7 @@ export function createGrpcServer(parts: GrpcServerParts): Server<GatewayCallCont
     routeByApplication(new Map([...applications].map(([name, deps]): [string, S] => [name, create(deps)])));
   server.add(SessionServiceDefinition, each(createSessionService));
   server.add(UserServiceDefinition, each(createUserService));
-  server.add(HealthDefinition, createHealthService(readiness, servedServices));
+  server.add(HealthDefinition, createHealthService(readiness, servedServices, parts.applicationReadiness));
   addReflection(server, [...servedServices, HealthDefinition.fullName, 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection']);
   return server;
 }

@@ -11,18 +11,32 @@ import type { Readiness } from '../readiness';
  */
 export const livenessService = 'liveness';
 
+/** The health service name of one application (README, "Several applications"): SERVING while it is ready. */
+export function applicationHealthName(application: string): string {
+  return `quickblox.v1.application.${application}`;
+}
+
 /**
  * `grpc.health.v1.Health` for the gateway's services and for the server as
- * a whole (the empty name): SERVING exactly while the gateway is ready —
+ * a whole (the empty name), and for each application under
+ * `quickblox.v1.application.<name>`: SERVING exactly while the gateway (its default application; or that application) is ready —
  * NOT_SERVING before the upstream first accepts its credentials, while it
  * rejects them, and from the start of a shutdown; `liveness` is SERVING
  * throughout. `Watch` streams end when the gateway starts draining, so they
  * never hold a shutdown open.
  */
-export function createHealthService(readiness: Readiness, services: readonly string[]): HealthServiceImplementation {
-  const known = new Set(['', ...services, livenessService]);
-  const ready = () => (readiness.state().ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
-  const statusOf = (service: string) => (service === livenessService ? ServingStatus.SERVING : ready());
+export function createHealthService(
+  readiness: Readiness,
+  services: readonly string[],
+  applications: ReadonlyMap<string, Readiness> = new Map(),
+): HealthServiceImplementation {
+  const readinessOf = new Map<string, Readiness>([
+    ...['', ...services].map((name): [string, Readiness] => [name, readiness]),
+    ...[...applications].map(([name, r]): [string, Readiness] => [applicationHealthName(name), r]),
+  ]);
+  const known = new Set([...readinessOf.keys(), livenessService]);
+  const statusOf = (service: string) =>
+    service === livenessService || readinessOf.get(service)?.state().ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
   const draining = () => {
     const state = readiness.state();
     return !state.ready && state.reason === 'draining';
@@ -43,7 +57,7 @@ export function createHealthService(readiness: Readiness, services: readonly str
           yield { status };
         }
         if (draining()) return;
-        await nextChange(readiness, context.signal);
+        await nextChange(readinessOf.get(service) ?? readiness, context.signal);
       }
     },
 

@@ -22,7 +22,7 @@ const queries = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ 
 const datasourceVariable = ['$', '{datasource}'].join('');
 
 /** A query as Prometheus receives it from Grafana: the dashboard's variables filled in. */
-const asSent = (expr: string) => expr.replaceAll('$__rate_interval', '5m').replaceAll('$job', 'qb-grpc-gateway');
+const asSent = (expr: string) => expr.replaceAll('$__rate_interval', '5m').replaceAll('$job', 'qb-grpc-gateway').replaceAll('$application', '.+');
 
 it('has panels with unique ids, each query on the datasource variable', () => {
   expect(dashboard.uid).toBe('qb-grpc-gateway');
@@ -47,4 +47,11 @@ it('names only metrics a live gateway exports', async () => {
   const named = metricNamesIn(queries.map((q) => q.expr).join('\n'));
   expect(await unexported(named)).toEqual([]);
   expect(named.size).toBeGreaterThanOrEqual(15);
+});
+
+it('filters every per-application series by the application variable', () => {
+  const perApplication = queries.filter((q) => /qb_(?!shared_store_up\b)\w+\{/.test(q.expr));
+  expect(perApplication.length).toBeGreaterThanOrEqual(15);
+  for (const q of perApplication)
+    expect({ panel: q.panel, filtered: q.expr.includes('application=~"$application"') }).toEqual({ panel: q.panel, filtered: true });
 });

@@ -5,6 +5,7 @@ import { type Channel, createChannel, createClientFactory, Metadata, Status } fr
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import { createGatewayClient } from '../../clients/src';
 import { type Emulator, startEmulator } from '../../emulator/server';
+import { HealthCheckResponse_ServingStatus, HealthDefinition } from '../../gen/grpc/health/v1/health';
 import { UserServiceDefinition } from '../../gen/quickblox/v1/user_service';
 import { loadConfig } from '../../server/config/load-config';
 import { type Gateway, startGateway } from '../../server/grpc/gateway-server';
@@ -166,5 +167,27 @@ describe('several applications behind one gateway', () => {
     } finally {
       emulators.main.state.setFaults({ failNext: 0, match: '' });
     }
+  });
+});
+
+describe('each application seen on its own', () => {
+  it('answers the health service per application, and labels every metric with the application', async () => {
+    const health = createClientFactory().create(HealthDefinition, channel);
+    for (const name of ['main', 'second', 'cube']) {
+      expect((await health.check({ service: `quickblox.v1.application.${name}` })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+    }
+    await expect(health.check({ service: 'quickblox.v1.application.staging' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    const text = await (await fetch(`http://127.0.0.1:${gateway.metricsPort}/metrics`)).text();
+    for (const name of ['main', 'second', 'cube']) {
+      expect(text).toMatch(new RegExp(`^qb_upstream_requests_total\\{application="${name}",method="GET",`, 'm'));
+      expect(text).toMatch(new RegExp(`^qb_caller_calls_total\\{application="${name}",caller="service-b",`, 'm'));
+    }
+    // The outage above opened main's breaker only.
+    expect(text).toMatch(/^qb_upstream_circuit_state\{application="main"\} 2$/m);
+    expect(text).toMatch(/^qb_upstream_circuit_state\{application="cube"\} 0$/m);
+    // A call naming no known application is counted with an empty application, which Prometheus stores as none.
+    expect(text).toMatch(
+      /^qb_caller_calls_total\{application="",caller="service-b",method="\/quickblox.v1.UserService\/GetUser",code="INVALID_ARGUMENT"\} 1$/m,
+    );
   });
 });

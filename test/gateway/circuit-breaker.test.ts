@@ -2,8 +2,10 @@ import { Status } from 'nice-grpc';
 import { errorInfoOf, expectError, retryInfoOf, type Stack, startStack } from './harness';
 
 const metric = async (stack: Stack, name: string, labels = '') => {
+  // Every series carries its application: the stack's one is `default`.
+  const labelled = `{application="default"${labels ? `,${labels.slice(1, -1)}` : ''}}`;
   const res = await fetch(`http://127.0.0.1:${stack.gateway.metricsPort}/metrics`);
-  const line = (await res.text()).split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  const line = (await res.text()).split('\n').find((l) => l.startsWith(`${name}${labelled} `));
   return line === undefined ? undefined : Number(line.split(' ')[1]);
 };
 

@@ -44,7 +44,7 @@ describe.each(upstreams)('coalescing in front of %s', (upstream) => {
     expect(stack.emulator.state.count(single, 429) + stack.emulator.state.count('GET /users.json', 429)).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
     const metrics = await (await fetch(`http://127.0.0.1:${stack.gateway.metricsPort}/metrics`)).text();
-    expect(Number(/^qb_upstream_requests_saved_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(250);
+    expect(Number(/^qb_upstream_requests_saved_total\{application="default"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(250);
   }, 20_000);
 
   it('GetUsers joins the same batches and keeps its order; missing ids are left out', async () => {

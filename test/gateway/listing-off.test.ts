@@ -14,7 +14,7 @@ function routesOf(upstream: UpstreamName) {
 
 async function listingRefused(stack: Stack): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${stack.gateway.metricsPort}/metrics`)).text();
-  return Number(/^qb_user_listing_refused (\d+)/m.exec(text)?.[1]);
+  return Number(/^qb_user_listing_refused\{application="default"\} (\d+)/m.exec(text)?.[1]);
 }
 
 /**

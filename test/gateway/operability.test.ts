@@ -88,7 +88,13 @@ describe('metrics and probes on the operator port', () => {
     expect(await health.check({ service: '' })).toEqual({ status: Serving.SERVING });
     expect(await health.check({ service: 'quickblox.v1.UserService' })).toEqual({ status: Serving.SERVING });
     const { statuses } = await health.list({});
-    expect(Object.keys(statuses).sort()).toEqual(['', 'liveness', 'quickblox.v1.SessionService', 'quickblox.v1.UserService']);
+    expect(Object.keys(statuses).sort()).toEqual([
+      '',
+      'liveness',
+      'quickblox.v1.SessionService',
+      'quickblox.v1.UserService',
+      'quickblox.v1.application.default',
+    ]);
     await expect(health.check({ service: 'nope.Service' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
   });
 

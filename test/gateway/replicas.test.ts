@@ -25,7 +25,7 @@ function untilReady(r: Stack): Promise<void> {
 async function metricReaches(r: Stack, name: string, holds: (value: number) => boolean): Promise<void> {
   const read = async () => {
     const text = await (await fetch(`http://127.0.0.1:${r.gateway.metricsPort}/metrics`)).text();
-    return Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1]);
+    return Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)`, 'm').exec(text)?.[1]);
   };
   while (!holds(await read())) await new Promise((resolve) => setTimeout(resolve, 50));
 }
@@ -73,7 +73,7 @@ withRedis('replicas sharing Redis', () => {
     const id = replicas[0]!.idOf('bob');
     const calls = (n: number) => Promise.allSettled(replicas.flatMap((r) => Array.from({ length: n }, () => r.users.getUser({ id }))));
     // Each replica's share while Redis is gone is the limit over the replicas it counted: wait until each has counted all three.
-    for (const r of replicas) await metricReaches(r, 'qb_shared_replicas', (v) => v >= 3);
+    for (const r of replicas) await metricReaches(r, 'qb_shared_replicas{application="default"}', (v) => v >= 3);
     const during = calls(10);
     await redis.kill();
     const after = await calls(10);
@@ -159,7 +159,7 @@ withRedis('replicas sharing the application session', () => {
     }
     expect(created()).toBe(1);
     const text = await (await fetch(`http://127.0.0.1:${replicas[1]!.gateway.metricsPort}/metrics`)).text();
-    expect(text).toMatch(/^qb_token_cache_events_total\{cache="application",event="(shared|miss)"\} [1-9]/m);
+    expect(text).toMatch(/^qb_token_cache_events_total\{application="default",cache="application",event="(shared|miss)"\} [1-9]/m);
   }, 20_000);
 });
 
