@@ -23,38 +23,79 @@ export function writeDemoPolicy(): string {
   return file;
 }
 
-/** What the banner says of the emulator, the demo users and the demo caller, with grpcurl lines that work as printed. */
-export interface DemoBannerFacts {
+/** One embedded emulator the demo serves, as an application of the gateway named after its upstream. */
+export interface DemoEmulator {
   upstream: UpstreamName;
-  emulatorUrl: string;
+  url: string;
+  /** The demo user alice's id there. */
+  aliceId: number;
+}
+
+/**
+ * The applications file `npm run dev` writes for its emulators: one
+ * application per upstream, named after it, `defaultName` the default. Only
+ * what each upstream takes: no API key where it has none, no secret where
+ * signing is optional (ConnectyCube's SDKs sign nothing).
+ */
+export function writeDemoApplications(
+  emulators: readonly DemoEmulator[],
+  application: { id: number; authKey: string; authSecret: string; apiKey?: string },
+  defaultName: UpstreamName,
+): string {
+  const applications = emulators.map(({ upstream, url }) => {
+    const facts = upstreamFacts[upstream];
+    return {
+      name: upstream,
+      upstream,
+      applicationId: application.id,
+      authKey: application.authKey,
+      ...(facts.authSecret === 'required' ? { authSecret: application.authSecret } : {}),
+      ...(facts.apiKey && application.apiKey ? { apiKey: application.apiKey } : {}),
+      endpoint: url,
+    };
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'qb-gateway-dev-')), 'demo-applications.json');
+  writeFileSync(file, `${JSON.stringify({ default: defaultName, applications }, null, 2)}\n`);
+  return file;
+}
+
+/** What the banner says of the emulators, the demo users and the demo caller, with grpcurl lines that work as printed. */
+export interface DemoBannerFacts {
+  emulators: readonly DemoEmulator[];
+  defaultName: UpstreamName;
   target: string;
   application: { id: number; users?: readonly { login?: string; password: string }[] };
-  aliceId: number;
   policyFile: string;
 }
 
-export function demoBanner({ upstream, emulatorUrl, target, application, aliceId, policyFile }: DemoBannerFacts): string[] {
+export function demoBanner({ emulators, defaultName, target, application, policyFile }: DemoBannerFacts): string[] {
   const asDemo = `-H 'authorization: Bearer ${demoCallerKey}'`;
-  const { title, apiKey } = upstreamFacts[upstream];
-  // Without an API key there are no user tokens to mint, but ConnectyCube has guests: the third line shows what each upstream has of its own.
-  const third = apiKey
-    ? `  grpcurl -plaintext ${asDemo} -d '{"userId": "${aliceId}"}' ${target} quickblox.v1.UserService/CreateUserToken`
-    : `  grpcurl -plaintext -d '{"guest": {"fullName": "Olof"}}' ${target} quickblox.v1.SessionService/CreateSession`;
+  const titles = emulators.map((e) => `${upstreamFacts[e.upstream].title} (${e.url}) as ${e.upstream}${e.upstream === defaultName ? ', the default' : ''}`);
   return [
     'No credentials are set (QB_APPLICATION_ID, QB_AUTH_KEY, QB_AUTH_SECRET), so the gateway runs against',
-    `the embedded ${title} emulator at ${emulatorUrl}: demo application ${application.id},`,
-    `users ${(application.users ?? []).map((u) => `${u.login} / ${u.password}`).join(', ')}.`,
-    `Set the credentials to use the real ${title} API instead.`,
+    `the embedded emulators, each an application of the gateway: ${titles.join('; ')}.`,
+    `Each has demo application ${application.id} with users ${(application.users ?? []).map((u) => `${u.login} / ${u.password}`).join(', ')}.`,
+    "A call names its application with -H 'qb-application: <name>'; without it, the default serves it.",
+    'Set the credentials (or GATEWAY_APPLICATIONS_FILE) to use the real APIs instead.',
     '',
     `Callers (demo policy ${policyFile}): without credentials you are "anonymous": every method, no owner powers.`,
     `With ${asDemo} you are "demo", which holds the account owner's powers`,
-    apiKey
-      ? "(the API key): CreateUserToken, and UpdateUser and DeleteUser without the user's token."
-      : `(${title} has no API key, so they add nothing there).`,
+    "(QuickBlox's API key: CreateUserToken, and UpdateUser and DeleteUser without the user's token; ConnectyCube has none).",
     '',
     `gRPC on ${target} (server reflection on). Try:`,
-    `  grpcurl -plaintext -d '{"id": "${aliceId}"}' ${target} quickblox.v1.UserService/GetUser`,
-    `  grpcurl -plaintext -d '{"user": {"loginPassword": {"login": "alice", "password": "alicePass1!"}}}' ${target} quickblox.v1.SessionService/CreateSession`,
+    ...emulators.flatMap((e) => demoCalls(e, e.upstream === defaultName ? '' : `-H 'qb-application: ${e.upstream}' `, target, asDemo)),
+  ];
+}
+
+/** Three calls against one emulator: a read, a sign-in, and what that upstream has of its own (user tokens, or guests). */
+function demoCalls({ upstream, aliceId }: DemoEmulator, named: string, target: string, asDemo: string): string[] {
+  // Without an API key there are no user tokens to mint, but ConnectyCube has guests.
+  const third = upstreamFacts[upstream].apiKey
+    ? `  grpcurl -plaintext ${named}${asDemo} -d '{"userId": "${aliceId}"}' ${target} quickblox.v1.UserService/CreateUserToken`
+    : `  grpcurl -plaintext ${named}-d '{"guest": {"fullName": "Olof"}}' ${target} quickblox.v1.SessionService/CreateSession`;
+  return [
+    `  grpcurl -plaintext ${named}-d '{"id": "${aliceId}"}' ${target} quickblox.v1.UserService/GetUser`,
+    `  grpcurl -plaintext ${named}-d '{"user": {"loginPassword": {"login": "alice", "password": "alicePass1!"}}}' ${target} quickblox.v1.SessionService/CreateSession`,
     third,
   ];
 }

@@ -1,11 +1,11 @@
 import pretty from 'pino-pretty';
 import { demoApplication, startEmulator } from '../../emulator';
-import { type UpstreamName, upstreamFacts, upstreamNames } from '../config/upstream-names';
+import { type UpstreamName, upstreamNames } from '../config/upstream-names';
 import { type Gateway, startGateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
 import { startTracing } from '../tracing/tracing';
 import { commandLine, configOrExit } from './config-or-exit';
-import { demoBanner, writeDemoPolicy } from './dev-demo';
+import { demoBanner, writeDemoApplications, writeDemoPolicy } from './dev-demo';
 import { serveUntilSignal } from './serve-until-signal';
 import { usage } from './usage';
 
@@ -13,10 +13,11 @@ const credentialVariables = ['QB_APPLICATION_ID', 'QB_AUTH_KEY', 'QB_AUTH_SECRET
 
 const help = usage(
   `npm run dev [-- --upstream ${upstreamNames.join('|')}]`,
-  'Starts the gateway for development. With the credentials set it is the same as `npm start`;\n' +
-    'without them it also starts the embedded emulator (of QuickBlox, or of ConnectyCube with\n' +
-    '--upstream connectycube, which sets QB_UPSTREAM), seeded with a demo application and users,\n' +
-    'and points the gateway at it. GRPC_HOST defaults to 127.0.0.1 here.',
+  'Starts the gateway for development. With the credentials (or GATEWAY_APPLICATIONS_FILE) set it is\n' +
+    'the same as `npm start`; without them it also starts the embedded QuickBlox and ConnectyCube\n' +
+    'emulators, each seeded with a demo application and users, and serves them as two applications,\n' +
+    'quickblox and connectycube (a call names one with the qb-application metadata); --upstream\n' +
+    '(or QB_UPSTREAM) picks the default, quickblox unless set. GRPC_HOST defaults to 127.0.0.1 here.',
 );
 
 async function main(): Promise<void> {
@@ -32,20 +33,14 @@ async function main(): Promise<void> {
     console.error(`qb-grpc-gateway: --upstream (QB_UPSTREAM) must be ${upstreamNames.join(' or ')}, got "${upstream}"\n\n${help}`);
     process.exit(2);
   }
-  const useEmulator = credentialVariables.every((name) => !env[name]);
-  const emulator = useEmulator
-    ? await startEmulator({ flavour: upstream, applications: [structuredClone(demoApplication)], host: '127.0.0.1', port: 0 })
-    : undefined;
-  if (emulator) {
-    // Only what the upstream takes: no API key where it has none, no secret where signing is optional (ConnectyCube's SDKs sign nothing).
-    const facts = upstreamFacts[upstream];
+  const useEmulator = credentialVariables.every((name) => !env[name]) && !env.GATEWAY_APPLICATIONS_FILE;
+  // Every upstream's emulator at once, each an application named after it; --upstream picks the default.
+  const emulators = useEmulator ? await Promise.all(upstreamNames.map((name) => startDemoEmulator(name))) : [];
+  if (useEmulator) {
     Object.assign(env, {
-      QB_UPSTREAM: upstream,
-      QB_APPLICATION_ID: String(demoApplication.id),
-      QB_AUTH_KEY: demoApplication.authKey,
-      QB_AUTH_SECRET: facts.authSecret === 'required' ? demoApplication.authSecret : undefined,
-      QB_API_KEY: facts.apiKey ? demoApplication.apiKey : undefined,
-      QB_API_ENDPOINT: emulator.url,
+      // The file describes the applications: the variables of one application would contradict it.
+      ...Object.fromEntries(['QB_UPSTREAM', 'QB_API_KEY', 'QB_API_ENDPOINT', 'QB_API_CA_FILE', ...credentialVariables].map((name) => [name, undefined])),
+      GATEWAY_APPLICATIONS_FILE: writeDemoApplications(emulators, demoApplication, upstream),
       GATEWAY_POLICY_FILE: env.GATEWAY_POLICY_FILE || writeDemoPolicy(),
     });
   }
@@ -58,19 +53,8 @@ async function main(): Promise<void> {
   const ready = await untilReady(gateway, 10_000);
 
   const lines: string[] = [''];
-  if (emulator) {
-    const alice = emulator.state.apps.get(demoApplication.id)?.users.find('login', 'alice');
-    if (!alice) throw new Error('the demo application has no user alice');
-    lines.push(
-      ...demoBanner({
-        upstream,
-        emulatorUrl: emulator.url,
-        target,
-        application: demoApplication,
-        aliceId: alice.id,
-        policyFile: env.GATEWAY_POLICY_FILE ?? '',
-      }),
-    );
+  if (useEmulator) {
+    lines.push(...demoBanner({ emulators, defaultName: upstream, target, application: demoApplication, policyFile: env.GATEWAY_POLICY_FILE ?? '' }));
   } else {
     lines.push(
       ...config.applications.map(
@@ -87,7 +71,7 @@ async function main(): Promise<void> {
   lines.push('', `Metrics, liveness and readiness: http://${operator}/metrics /healthz /readyz`, '', 'Ctrl-C stops it.', '');
   process.stderr.write(lines.join('\n'));
   serveUntilSignal(gateway, logger, async () => {
-    await Promise.all([emulator?.close(), tracing?.shutdown()]);
+    await Promise.all([...emulators.map((e) => e.emulator.close()), tracing?.shutdown()]);
   });
 }
 
@@ -112,3 +96,11 @@ main().catch((e: Error) => {
   console.error(`qb-grpc-gateway: ${e.message}`);
   process.exit(1);
 });
+
+/** One embedded emulator with the demo application, and the demo user alice's id there. */
+async function startDemoEmulator(upstream: UpstreamName) {
+  const emulator = await startEmulator({ flavour: upstream, applications: [structuredClone(demoApplication)], host: '127.0.0.1', port: 0 });
+  const alice = emulator.state.apps.get(demoApplication.id)?.users.find('login', 'alice');
+  if (!alice) throw new Error('the demo application has no user alice');
+  return { upstream, url: emulator.url, aliceId: alice.id, emulator };
+}

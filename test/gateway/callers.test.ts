@@ -109,7 +109,9 @@ describe('bearer keys and method patterns', () => {
   it('counts calls per caller with bounded labels', async () => {
     const text = await stack.gateway.metrics.registry.metrics();
     expect(text).toMatch(/qb_caller_calls_total\{application="default",caller="owner",method="\/quickblox.v1.UserService\/CreateUserToken",code="OK"\} 1/);
-    expect(text).toMatch(/qb_caller_calls_total\{application="default",caller="anonymous",method="\/quickblox.v1.UserService\/ListUsers",code="PERMISSION_DENIED"\} 1/);
+    expect(text).toMatch(
+      /qb_caller_calls_total\{application="default",caller="anonymous",method="\/quickblox.v1.UserService\/ListUsers",code="PERMISSION_DENIED"\} 1/,
+    );
     // A rejected credential names no caller: it is not counted under a made-up one.
     expect(text).not.toContain('not-a-key-of-the-policy');
   });
