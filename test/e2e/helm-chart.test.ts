@@ -87,3 +87,23 @@ it('uses a Secret of your own instead, and renders none', async () => {
   expect(text).toContain('"secretRef":{"name":"gateway-credentials"}');
   expect(text).toContain('"secretName":"gateway-policy"');
 });
+
+it('takes the applications file as a Secret, from values or one of your own, and leaves out the variables it replaces', async () => {
+  // Block style: `helm --set` splits values at commas.
+  const file = 'default: main\napplications:\n  - name: main\n    upstream: quickblox\n    applicationId: 1\n    authKey: apps-auth-key-789\n    authSecret: apps-secret-012\n';
+  const { text, manifests } = await template(`applications.file=${file}`, 'config.QB_APPLICATION_ID=12345');
+  expect(text).not.toContain('apps-auth-key-789');
+  const stored = manifests.find((m) => m.metadata.name === 'gw-qb-grpc-gateway-applications');
+  expect(Buffer.from(stored?.data?.['applications.yaml'] ?? '', 'base64').toString()).toBe(file);
+  const config = manifests.find((m) => m.kind === 'ConfigMap')?.data ?? {};
+  expect(config.GATEWAY_APPLICATIONS_FILE).toBe('/etc/qb-grpc-gateway/applications/applications.yaml');
+  expect(config).not.toHaveProperty('QB_UPSTREAM');
+  expect(config).not.toHaveProperty('QB_APPLICATION_ID');
+  const deployment = JSON.stringify(manifests.find((m) => m.kind === 'Deployment'));
+  expect(deployment).toContain('"mountPath":"/etc/qb-grpc-gateway/applications","readOnly":true');
+  expect(deployment).toContain('"secretName":"gw-qb-grpc-gateway-applications"');
+
+  const own = await template('applications.existingSecret=gateway-applications');
+  expect(own.manifests.some((m) => m.metadata.name === 'gw-qb-grpc-gateway-applications')).toBe(false);
+  expect(JSON.stringify(own.manifests.find((m) => m.kind === 'Deployment'))).toContain('"secretName":"gateway-applications"');
+});

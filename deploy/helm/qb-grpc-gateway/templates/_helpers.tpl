@@ -31,6 +31,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- .Values.policy.existingSecret | default (printf "%s-policy" (include "qb-grpc-gateway.fullname" .)) -}}
 {{- end -}}
 
+{{- define "qb-grpc-gateway.applicationsSecretName" -}}
+{{- .Values.applications.existingSecret | default (printf "%s-applications" (include "qb-grpc-gateway.fullname" .)) -}}
+{{- end -}}
+
+{{- define "qb-grpc-gateway.hasApplications" -}}
+{{- if or .Values.applications.existingSecret .Values.applications.file -}}true{{- end -}}
+{{- end -}}
+
 {{- define "qb-grpc-gateway.hasPolicy" -}}
 {{- if or .Values.policy.existingSecret .Values.policy.files -}}true{{- end -}}
 {{- end -}}
