@@ -90,7 +90,8 @@ it('uses a Secret of your own instead, and renders none', async () => {
 
 it('takes the applications file as a Secret, from values or one of your own, and leaves out the variables it replaces', async () => {
   // Block style: `helm --set` splits values at commas.
-  const file = 'default: main\napplications:\n  - name: main\n    upstream: quickblox\n    applicationId: 1\n    authKey: apps-auth-key-789\n    authSecret: apps-secret-012\n';
+  const file =
+    'default: main\napplications:\n  - name: main\n    upstream: quickblox\n    applicationId: 1\n    authKey: apps-auth-key-789\n    authSecret: apps-secret-012\n';
   const { text, manifests } = await template(`applications.file=${file}`, 'config.QB_APPLICATION_ID=12345');
   expect(text).not.toContain('apps-auth-key-789');
   const stored = manifests.find((m) => m.metadata.name === 'gw-qb-grpc-gateway-applications');
