@@ -13,6 +13,7 @@ import { startChild } from './lib/processes';
 import { benchEntry, runtimeLine } from './lib/runtime';
 import { stop } from './lib/supervise';
 import { writeReport } from './report';
+import { applicationsScenario } from './scenarios/applications';
 import { type Bench, type BenchSettings, keyOf, type Scenario } from './scenarios/bench';
 import { coldStormScenario } from './scenarios/cold-storm';
 import { createSessionScenario } from './scenarios/create-session';
@@ -38,6 +39,7 @@ const scenarios: Scenario[] = [
   memoryScenario,
   planLimitedScenario,
   replicasScenario,
+  applicationsScenario,
 ];
 
 function settingsFromArgs(): BenchSettings {

@@ -11,6 +11,8 @@ export interface EmulatorInfo {
   httpsUrl: string;
   certFile: string;
   aliceId: number;
+  /** A second application like the demo one, on the same emulator. */
+  second: { id: number; authKey: string; aliceId: number };
 }
 
 export interface GatewayProcess {

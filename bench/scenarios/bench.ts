@@ -53,6 +53,10 @@ export interface Bench {
   series: SeriesPoint[];
   /** Gateway ÷ (echo + signed undici POST) per CreateSession, in each round. */
   sessionRatios?: number[];
+  /** CPU per GetUser spread over two applications ÷ all on one, in each round. */
+  applicationRatios?: number[];
+  /** The control: CPU per GetUser on the gateway of two applications with every call on one ÷ a gateway of one, in each round. */
+  applicationControlRatios?: number[];
   /** The gateway of the GetUser scenarios, and a client package client on it. */
   gateway?: { process: GatewayProcess; client: GatewayClient; getUser: Call };
   /** The same lookup sent straight to the emulator with undici. */
