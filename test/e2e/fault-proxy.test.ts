@@ -155,7 +155,8 @@ describe('faults between the gateway and the upstream (Toxiproxy)', () => {
     await stack.close();
     stack = await startStack({ sharedEmulator: emulator, env: gatewayEnv({ QB_BREAKER_FAILURES: '0' }) });
     await stack.users.getUser({ id: stack.idOf('alice') });
-    const retries = async () => Number(/^qb_upstream_retries_total\{kind="read_retry"\} (\d+)/m.exec(await stack.gateway.metrics.registry.metrics())?.[1]);
+    const retries = async () =>
+      Number(/^qb_upstream_retries_total\{application="default",kind="read_retry"\} (\d+)/m.exec(await stack.gateway.metrics.registry.metrics())?.[1]);
     const before = await retries();
     await scenario(
       'reset_peer, one call after another, no breaker',
@@ -244,7 +245,9 @@ describe('Redis going silent mid-load (Toxiproxy)', () => {
         await stack.users.getUser({ id: stack.idOf('alice') });
         await new Promise((r) => setTimeout(r, 50));
       }
-      const refused = Number(/^qb_rate_limit_rejections_total\{source="gateway"\} (\d+)/m.exec(await stack.gateway.metrics.registry.metrics())?.[1]);
+      const refused = Number(
+        /^qb_rate_limit_rejections_total\{application="default",source="gateway"\} (\d+)/m.exec(await stack.gateway.metrics.registry.metrics())?.[1],
+      );
       console.log(
         `Redis silent (timeout) mid-load: ${n} calls ${JSON.stringify(statuses)} (${refused} refused by the budget); shared store back ${Math.round(performance.now() - cleared)} ms after the toxic was removed`,
       );

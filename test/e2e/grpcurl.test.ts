@@ -22,7 +22,8 @@ describe.each([
   });
 
   it('says which emulator it runs against', () => {
-    expect(gateway.banner).toContain(`the embedded ${upstream === 'quickblox' ? 'QuickBlox' : 'ConnectyCube'} emulator`);
+    expect(gateway.banner).toContain(`${upstream === 'quickblox' ? 'QuickBlox' : 'ConnectyCube'} (http://127.0.0.1:`);
+    expect(gateway.banner).toContain(`as ${upstream}, the default`);
   });
 
   async function call(...args: string[]): Promise<string> {

@@ -18,7 +18,7 @@ afterAll(() => emulator.close());
 
 async function metric(operator: string, name: string): Promise<number> {
   const text = await (await request(`http://${operator}/metrics`)).body.text();
-  return Number(new RegExp(`^${name}\\{cache="user"\\} (\\d+)`, 'm').exec(text)?.[1]);
+  return Number(new RegExp(`^${name}\\{application="default",cache="user"\\} (\\d+)`, 'm').exec(text)?.[1]);
 }
 
 it('QB_REUSE_MAX_BYTES holds: 40,000 sessions from distinct callers through a 4 MiB cache keep its entries and bytes under the bound, and RSS flat once it is full', async () => {
