@@ -72,7 +72,15 @@ export interface UpstreamConfig {
   rateLimit?: { perSecond: number; maxWaitMs: number };
   /** The circuit breaker; unset: none. */
   breaker?: { failures: number; openMs: number };
+  /**
+   * When reads of a caller with owner powers use the API key: `refused`, only
+   * where the application refuses its session the read (a dashboard setting);
+   * `always`, every read.
+   */
+  ownerReads: OwnerReads;
 }
+
+export type OwnerReads = 'refused' | 'always';
 
 /** The HMAC of signed session requests. */
 export type SignatureAlgorithm = 'sha1' | 'sha256';

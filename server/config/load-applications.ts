@@ -7,7 +7,7 @@ import { pathInFile } from './path-in-file';
 import { upstreamFacts, upstreamNames } from './upstream-names';
 
 /** What an application of the file takes from the environment unless it says otherwise. */
-export type ApplicationDefaults = Pick<UpstreamConfig, 'signatureAlgorithm' | 'timeoutMs' | 'connections' | 'ca'> & {
+export type ApplicationDefaults = Pick<UpstreamConfig, 'signatureAlgorithm' | 'timeoutMs' | 'connections' | 'ca' | 'ownerReads'> & {
   rateLimit: number;
   rateLimitMaxWaitMs: number;
   breaker: { failures: number; openMs: number };
@@ -40,6 +40,7 @@ const application = z
     breakerFailures: whole(0, 1000).optional(),
     breakerOpenMs: whole(100, 600_000).optional(),
     coalesceWindowMs: whole(0, 1000).optional(),
+    ownerReads: z.enum(['refused', 'always'], { error: 'must be refused or always' }).optional(),
   })
   .strict();
 const schema = z
@@ -116,6 +117,7 @@ function toApplication(a: z.infer<typeof application>, d: ApplicationDefaults, f
       connections: a.connections ?? d.connections,
       rateLimit: rateLimit > 0 ? { perSecond: rateLimit, maxWaitMs: a.rateLimitMaxWaitMs ?? d.rateLimitMaxWaitMs } : undefined,
       breaker: failures > 0 ? { failures, openMs: a.breakerOpenMs ?? d.breaker.openMs } : undefined,
+      ownerReads: a.ownerReads ?? d.ownerReads,
     },
   };
 }

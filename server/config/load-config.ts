@@ -84,6 +84,12 @@ export const variables = {
     default: 'sha1',
     schema: z.enum(['sha1', 'sha256'], { error: 'must be sha1 or sha256' }),
   },
+  QB_OWNER_READS: {
+    description:
+      'when reads (GetUser, GetUsers, FindUser, ListUsers) of a caller with owner powers use the API key: refused (only where the application refuses its session the read, e.g. listing users turned off) or always',
+    default: 'refused',
+    schema: z.enum(['refused', 'always'], { error: 'must be refused or always' }),
+  },
   QB_UPSTREAM_TIMEOUT_MS: { description: 'longest one upstream request may take, in ms', default: '10000', schema: integer(100, 600_000) },
   QB_UPSTREAM_CONNECTIONS: { description: 'keep-alive connections to the upstream at most', default: '32', schema: integer(1, 4096) },
   QB_RATE_LIMIT: {
@@ -308,6 +314,7 @@ function applicationsOf(
     rateLimitMaxWaitMs: v.QB_RATE_LIMIT_MAX_WAIT_MS,
     breaker: { failures: v.QB_BREAKER_FAILURES, openMs: v.QB_BREAKER_OPEN_MS },
     coalesceWindowMs: v.QB_COALESCE_WINDOW_MS,
+    ownerReads: v.QB_OWNER_READS,
   });
   if ('problems' in loaded) {
     problems.push(...loaded.problems);
@@ -331,5 +338,6 @@ function upstreamConfig(v: z.infer<typeof schema>, ca: string | undefined): Upst
     connections: v.QB_UPSTREAM_CONNECTIONS,
     rateLimit: v.QB_RATE_LIMIT > 0 ? { perSecond: v.QB_RATE_LIMIT, maxWaitMs: v.QB_RATE_LIMIT_MAX_WAIT_MS } : undefined,
     breaker: v.QB_BREAKER_FAILURES > 0 ? { failures: v.QB_BREAKER_FAILURES, openMs: v.QB_BREAKER_OPEN_MS } : undefined,
+    ownerReads: v.QB_OWNER_READS,
   };
 }

@@ -5,6 +5,7 @@ import type { CallScope, UpstreamResponse } from '../upstream/interceptor';
 import type { UpstreamCall } from '../upstream/route';
 import { UpstreamError } from '../upstream/upstream-error';
 import type { ScopeContext } from './call-context';
+import { refusedListing } from './listing-refusal';
 import type { ServiceDeps } from './service-deps';
 
 export interface CallOptions {
@@ -12,6 +13,8 @@ export interface CallOptions {
   fields?: Readonly<Record<string, string>>;
   /** A 404 resolves to undefined (searches that answer 404 when nothing matches). */
   notFoundIsEmpty?: boolean;
+  /** Sent once more with this credential when the application refuses the first for a dashboard setting (token-policy.ts#whenRefused). */
+  whenRefused?: Credential;
 }
 
 /**
@@ -41,14 +44,25 @@ export async function callUpstream(
   context: ScopeContext,
   options: CallOptions = {},
 ): Promise<UpstreamResponse | undefined> {
-  const send = (scope: CallScope) => deps.upstream.send(call, credential, scope);
+  const sendWith = (authority: Credential) => (scope: CallScope) => deps.upstream.send(call, authority, scope);
+  const { shareRead } = deps;
+  const read = (authority: Credential) =>
+    shareRead && call.method === 'GET' && !call.late
+      ? shareRead(readKey(call, authority), context.scope, sendWith(authority))
+      : sendWith(authority)(context.scope);
+  let used = credential;
   try {
-    const { shareRead } = deps;
-    return await (shareRead && call.method === 'GET' && !call.late ? shareRead(readKey(call, credential), context.scope, send) : send(context.scope));
+    try {
+      return await read(credential);
+    } catch (e) {
+      if (!(options.whenRefused && refusedListing(e))) throw e;
+      used = options.whenRefused;
+      return await read(used);
+    }
   } catch (e) {
     if (options.notFoundIsEmpty && e instanceof UpstreamError && e.kind === 'not_found') return undefined;
     if (e instanceof UpstreamError && e.status === 401 && credential.kind === 'token') deps.userSessions?.dropToken(credential.token);
-    rethrowMapped(e, { credential: credential.kind, fields: options.fields, upstream: deps.upstream.flavour.title });
+    rethrowMapped(e, { credential: used.kind, fields: options.fields, upstream: deps.upstream.flavour.title });
   }
 }
 

@@ -5,7 +5,7 @@ import type { GatewayContext } from './call-context';
 import { callUpstream } from './call-upstream';
 import { checked } from './checked';
 import type { ServiceDeps } from './service-deps';
-import { credentialFor } from './token-policy';
+import { credentialFor, whenRefused } from './token-policy';
 
 export async function listUsers(deps: ServiceDeps, request: ListUsersRequest, context: GatewayContext): Promise<ListUsersResponse> {
   const asked = { page: request.page ?? 1, perPage: request.perPage ?? 10 };
@@ -17,6 +17,7 @@ export async function listUsers(deps: ServiceDeps, request: ListUsersRequest, co
     return reads.list(request.query, asked, v);
   });
   const res = await callUpstream(deps, read.call, credentialFor('ListUsers', context, deps.upstream), context, {
+    whenRefused: whenRefused('ListUsers', context, deps.upstream),
     notFoundIsEmpty: read.emptyOnNotFound === true,
   });
   if (!res) return { users: [], ...asked, totalEntries: 0 };

@@ -12,8 +12,20 @@ export type TokenNeed =
   | 'caller'
   /** The caller's `qb-token`, else the gateway's shared application session. */
   | 'callerOrApplication'
-  /** The caller's `qb-token`, else the upstream's sign-up key where it has one (ConnectyCube), else the application session. */
-  | 'callerOrSignUp'
+  /**
+   * The caller's `qb-token`; else the API key, for a caller that holds owner
+   * powers when the gateway has one (the sign-up a production backend makes);
+   * else the upstream's sign-up key where it has one (ConnectyCube), else the
+   * application session.
+   */
+  | 'callerOrOwnerOrSignUp'
+  /**
+   * The caller's `qb-token`; else the application session, and for a caller
+   * that holds owner powers the API key — where the application refuses the
+   * read to its session for a dashboard setting (listing users turned off),
+   * or at once when the application reads as its owner (`ownerReads: always`).
+   */
+  | 'callerOrApplicationOrOwner'
   /**
    * The caller's `qb-token`, else the API key as the account owner when the
    * caller holds owner powers; else PERMISSION_DENIED (`OWNER_POWERS_NOT_GRANTED`,
@@ -32,11 +44,11 @@ export const tokenPolicy = {
   Login: 'caller',
   Logout: 'caller',
   DestroySession: 'caller',
-  CreateUser: 'callerOrSignUp',
-  GetUser: 'callerOrApplication',
-  GetUsers: 'callerOrApplication',
-  FindUser: 'callerOrApplication',
-  ListUsers: 'callerOrApplication',
+  CreateUser: 'callerOrOwnerOrSignUp',
+  GetUser: 'callerOrApplicationOrOwner',
+  GetUsers: 'callerOrApplicationOrOwner',
+  FindUser: 'callerOrApplicationOrOwner',
+  ListUsers: 'callerOrApplicationOrOwner',
   ResetPassword: 'callerOrApplication',
   UpdateUser: 'callerOrOwner',
   DeleteUser: 'callerOrOwner',
@@ -47,7 +59,7 @@ export const tokenPolicy = {
 export type Rpc = keyof typeof tokenPolicy;
 
 /** What of the upstream the token policy reads. */
-export type UpstreamAuthorities = Pick<Upstream, 'hasApiKey' | 'flavour'>;
+export type UpstreamAuthorities = Pick<Upstream, 'hasApiKey' | 'flavour' | 'ownerReads'>;
 
 /** The credential `rpc` uses for this call, or the error saying what it lacks. */
 export function credentialFor(rpc: Rpc, context: GatewayContext, upstream: UpstreamAuthorities): Credential {
@@ -58,7 +70,12 @@ export function credentialFor(rpc: Rpc, context: GatewayContext, upstream: Upstr
   const token = callerToken(context);
   if (token !== undefined) return { kind: 'token', token };
   if (need === 'callerOrApplication') return { kind: 'application' };
-  if (need === 'callerOrSignUp') return upstream.flavour.signUpKeyHeader === undefined ? { kind: 'application' } : { kind: 'signUpKey' };
+  const owner = context.caller.ownerPowers && hasApiKey;
+  if (need === 'callerOrApplicationOrOwner') return owner && upstream.ownerReads === 'always' ? { kind: 'apiKey' } : { kind: 'application' };
+  if (need === 'callerOrOwnerOrSignUp') {
+    if (owner) return { kind: 'apiKey' };
+    return upstream.flavour.signUpKeyHeader === undefined ? { kind: 'application' } : { kind: 'signUpKey' };
+  }
   if (need === 'callerOrOwner') {
     if (!hasApiKey) {
       throw gatewayError(
@@ -84,6 +101,18 @@ function ownerCredential(rpc: Rpc, context: GatewayContext, hasApiKey: boolean, 
     `${rpc} needs the account owner's powers${orElse}: the gateway's policy does not grant them to caller "${caller.name}"`,
     { reason: ErrorReason.OWNER_POWERS_NOT_GRANTED, metadata: { caller: caller.name } },
   );
+}
+
+/**
+ * The credential a read falls back to when the application refuses its
+ * session the read for a dashboard setting: the API key, for a caller with
+ * owner powers on a gateway that has one; otherwise none, and the refusal
+ * stands.
+ */
+export function whenRefused(rpc: Rpc, context: GatewayContext, upstream: UpstreamAuthorities): Credential | undefined {
+  const need: TokenNeed = tokenPolicy[rpc];
+  if (need !== 'callerOrApplicationOrOwner' || callerToken(context) !== undefined) return undefined;
+  return context.caller.ownerPowers && upstream.hasApiKey ? { kind: 'apiKey' } : undefined;
 }
 
 /** The caller's token, for the RPCs whose need is `caller`. */

@@ -11,7 +11,7 @@ import { callUpstream } from './call-upstream';
 import { checked } from './checked';
 import { refusedListing } from './listing-refusal';
 import type { ServiceDeps } from './service-deps';
-import { credentialFor, type Rpc } from './token-policy';
+import { credentialFor, type Rpc, whenRefused } from './token-policy';
 
 /** The contract's checks of each kind of FindUser key. */
 function checkKey(key: FindKey, v: rules.Violations): void {
@@ -116,7 +116,9 @@ function isNotFound(e: unknown): boolean {
 
 /** One user: the `{user}` answer, or the first of a page (NOT_FOUND when it is empty). */
 async function lookUp(deps: ServiceDeps, rpc: Rpc, read: UserRead, context: GatewayContext): Promise<User> {
-  const res = await callUpstream(deps, read.call, credentialFor(rpc, context, deps.upstream), context);
+  const res = await callUpstream(deps, read.call, credentialFor(rpc, context, deps.upstream), context, {
+    whenRefused: whenRefused(rpc, context, deps.upstream),
+  });
   if (read.answer === 'user') return userFromJson(res.body);
   const first = usersFromPage(res.body)[0];
   if (!first) throw gatewayError(Status.NOT_FOUND, 'no user matches', { reason: ErrorReason.USER_NOT_FOUND });

@@ -1,4 +1,4 @@
-import type { UpstreamConfig } from '../config/gateway-config';
+import type { OwnerReads, UpstreamConfig } from '../config/gateway-config';
 import type { Readiness } from '../readiness';
 import type { SharedStore } from '../store/shared-store';
 import { tracingStarted } from '../tracing/tracing';
@@ -32,6 +32,8 @@ export interface Upstream {
   readonly applicationSession: AppSessionCache;
   readonly clock: UpstreamClock;
   readonly hasApiKey: boolean;
+  /** When reads of a caller with owner powers use the API key (UpstreamConfig). */
+  readonly ownerReads: OwnerReads;
   /** Closes the connection pool once its requests end; `force`: aborts them first. */
   close(force?: boolean): Promise<void>;
 }
@@ -119,9 +121,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     readiness: options.readiness,
     traced: tracingStarted(),
   });
-  function send(call: UpstreamCall, credential: Credential, scope: CallScope): Promise<UpstreamResponse> {
-    return pipeline({ call, credential, scope, headers: {} });
-  }
+  const send: Upstream['send'] = (call, credential, scope) => pipeline({ call, credential, scope, headers: {} });
   return {
     send,
     createSession,
@@ -130,6 +130,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     applicationSession,
     clock,
     hasApiKey: config.apiKey !== undefined,
+    ownerReads: config.ownerReads,
     close: (force) => http.close(force),
   };
 }

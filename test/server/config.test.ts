@@ -36,6 +36,7 @@ describe('configuration from the environment', () => {
             timeoutMs: 10_000,
             connections: 32,
             breaker: { failures: 5, openMs: 5000 },
+            ownerReads: 'refused',
           },
         },
       ],
