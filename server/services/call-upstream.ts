@@ -1,3 +1,4 @@
+import { ServerError, Status } from 'nice-grpc-common';
 import { rethrowMapped } from '../errors/upstream-error-mapping';
 import type { Credential } from '../upstream/credential';
 import { withQuery } from '../upstream/form-encoding';
@@ -6,7 +7,7 @@ import type { UpstreamCall } from '../upstream/route';
 import { UpstreamError } from '../upstream/upstream-error';
 import type { ScopeContext } from './call-context';
 import { refusedListing } from './listing-refusal';
-import type { ServiceDeps } from './service-deps';
+import type { OwnerAction, ServiceDeps } from './service-deps';
 
 export interface CallOptions {
   /** Upstream field name → contract field path, for the BadRequest of a 422. */
@@ -15,6 +16,8 @@ export interface CallOptions {
   notFoundIsEmpty?: boolean;
   /** Sent once more with this credential when the application refuses the first for a dashboard setting (token-policy.ts#whenRefused). */
   whenRefused?: Credential;
+  /** The audit line to write if the request goes with the API key (owner powers), whatever its outcome. */
+  audit?: Omit<OwnerAction, 'outcome'>;
 }
 
 /**
@@ -51,18 +54,32 @@ export async function callUpstream(
       ? shareRead(readKey(call, authority), context.scope, sendWith(authority))
       : sendWith(authority)(context.scope);
   let used = credential;
+  const report = (outcome: string) => {
+    if (used.kind === 'apiKey' && options.audit) deps.audit?.({ ...options.audit, outcome });
+  };
   try {
+    let res: UpstreamResponse;
     try {
-      return await read(credential);
+      res = await read(credential);
     } catch (e) {
       if (!(options.whenRefused && refusedListing(e))) throw e;
       used = options.whenRefused;
-      return await read(used);
+      res = await read(used);
     }
+    report('OK');
+    return res;
   } catch (e) {
-    if (options.notFoundIsEmpty && e instanceof UpstreamError && e.kind === 'not_found') return undefined;
+    if (options.notFoundIsEmpty && e instanceof UpstreamError && e.kind === 'not_found') {
+      report('OK');
+      return undefined;
+    }
     if (e instanceof UpstreamError && e.status === 401 && credential.kind === 'token') deps.userSessions?.dropToken(credential.token);
-    rethrowMapped(e, { credential: used.kind, fields: options.fields, upstream: deps.upstream.flavour.title });
+    try {
+      rethrowMapped(e, { credential: used.kind, fields: options.fields, upstream: deps.upstream.flavour.title });
+    } catch (mapped) {
+      report(mapped instanceof ServerError ? Status[mapped.code] : 'UNKNOWN');
+      throw mapped;
+    }
   }
 }
 

@@ -18,6 +18,7 @@ export async function listUsers(deps: ServiceDeps, request: ListUsersRequest, co
   });
   const res = await callUpstream(deps, read.call, credentialFor('ListUsers', context, deps.upstream), context, {
     whenRefused: whenRefused('ListUsers', context, deps.upstream),
+    audit: { caller: context.caller.name, method: 'ListUsers', target: 'list' },
     notFoundIsEmpty: read.emptyOnNotFound === true,
   });
   if (!res) return { users: [], ...asked, totalEntries: 0 };

@@ -40,7 +40,7 @@ export type UserBatcher = (lookup: Lookup, credential: Credential, scope: CallSc
 export interface OwnerAction {
   caller: string;
   method: Rpc;
-  /** The user acted on: `id:<n>` or `external:<n>`. */
+  /** The user acted on: `id:<n>` or `external:<n>`; for reads, `by:<key>` (FindUser, never its value) or `list`; `new` for a sign-up. */
   target: string;
   /** `OK`, or the gRPC status name it failed with. */
   outcome: string;

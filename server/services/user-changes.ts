@@ -37,7 +37,10 @@ export async function createUser(deps: ServiceDeps, request: CreateUserRequest, 
   });
   const form: Params = [...params, ['user[password]', request.password]];
   const credential = credentialFor('CreateUser', context, deps.upstream);
-  const res = await callUpstream(deps, { ...deps.upstream.routes.createUser, form }, credential, context, { fields: userFieldPaths });
+  const res = await callUpstream(deps, { ...deps.upstream.routes.createUser, form }, credential, context, {
+    fields: userFieldPaths,
+    audit: { caller: context.caller.name, method: 'CreateUser', target: 'new' },
+  });
   return { user: userFromJson(res.body) };
 }
 

@@ -44,7 +44,7 @@ export async function getUser(deps: ServiceDeps, request: GetUserRequest, contex
   checked((v) => rules.positiveId(v, 'id', request.id));
   const { batcher } = deps;
   if (batcher) return { user: await batcher({ field: 'id', value: String(request.id) }, credentialFor('GetUser', context, deps.upstream), context.scope) };
-  return { user: await lookUp(deps, 'GetUser', deps.userReads.byId(request.id), context) };
+  return { user: await lookUp(deps, 'GetUser', deps.userReads.byId(request.id), context, `id:${request.id}`) };
 }
 
 export async function getUsers(deps: ServiceDeps, request: GetUsersRequest, context: GatewayContext): Promise<GetUsersResponse> {
@@ -78,7 +78,7 @@ export async function findUser(deps: ServiceDeps, request: FindUserRequest, cont
   const listable = (key.$case === 'login' || key.$case === 'email' || key.$case === 'phone') && deps.userReads.listable(key.value);
   if (batcher && listable)
     return { user: await batcher({ field: key.$case, value: key.value }, credentialFor('FindUser', context, deps.upstream), context.scope) };
-  return { user: await lookUp(deps, 'FindUser', deps.userReads.find(key), context) };
+  return { user: await lookUp(deps, 'FindUser', deps.userReads.find(key), context, `by:${key.$case}`) };
 }
 
 /** Users read one by one at most at once, when the application refuses to list them: the rate limit queues the rest. */
@@ -100,7 +100,7 @@ async function readIds(deps: ServiceDeps, ids: bigint[], credential: Credential,
   const worker = async () => {
     for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
       try {
-        found.push(await lookUp(deps, 'GetUsers', deps.userReads.byId(id), context));
+        found.push(await lookUp(deps, 'GetUsers', deps.userReads.byId(id), context, `id:${id}`));
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }
@@ -115,9 +115,10 @@ function isNotFound(e: unknown): boolean {
 }
 
 /** One user: the `{user}` answer, or the first of a page (NOT_FOUND when it is empty). */
-async function lookUp(deps: ServiceDeps, rpc: Rpc, read: UserRead, context: GatewayContext): Promise<User> {
+async function lookUp(deps: ServiceDeps, rpc: Rpc, read: UserRead, context: GatewayContext, target: string): Promise<User> {
   const res = await callUpstream(deps, read.call, credentialFor(rpc, context, deps.upstream), context, {
     whenRefused: whenRefused(rpc, context, deps.upstream),
+    audit: { caller: context.caller.name, method: rpc, target },
   });
   if (read.answer === 'user') return userFromJson(res.body);
   const first = usersFromPage(res.body)[0];

@@ -8,6 +8,12 @@ import { callerKeys, expectError, type Stack, startStack } from './harness';
  * key; every other caller keeps the application session and its refusals.
  */
 const asService = { metadata: Metadata({ authorization: `Bearer ${callerKeys.serviceA}` }) };
+/** The audit lines the gateway wrote (owner powers used), as objects. */
+const audits = (stack: Stack) =>
+  stack.logs
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((l) => l.audit === 'owner_powers')
+    .map(({ method, target, outcome, caller, application }) => ({ method, target, outcome, caller, application }));
 const newUser = (login: string) => ({ user: { login, fullName: 'New One', tags: [] }, password: 'newPass1234' });
 
 describe('the owner credential, by policy', () => {
@@ -23,6 +29,7 @@ describe('the owner credential, by policy', () => {
     // No application session was needed for it: the API key signed it up.
     expect(stack.emulator.state.count('POST /session.json')).toBe(0);
     await expectError(stack.users.createUser(newUser('client-made'), asService), { code: Status.PERMISSION_DENIED, reason: 'NEED_USER' });
+    expect(audits(stack)).toEqual([{ method: 'CreateUser', target: 'new', outcome: 'OK', caller: 'test-owner', application: 'default' }]);
   });
 
   it('reads fall back to the API key where the application refuses its session the read, for the owner only', async () => {
@@ -33,6 +40,8 @@ describe('the owner credential, by policy', () => {
     expect(stack.emulator.state.count('GET /users.json', 403)).toBe(1);
     expect(stack.emulator.state.count('GET /users.json', 200)).toBe(1);
     await expectError(stack.users.listUsers({ perPage: 10 }, asService), { code: Status.PERMISSION_DENIED, reason: 'FORBIDDEN' });
+    // The read with the API key is an action with owner powers: audited; the service's, with the application session, is not.
+    expect(audits(stack)).toEqual([{ method: 'ListUsers', target: 'list', outcome: 'OK', caller: 'test-owner', application: 'default' }]);
   });
 
   it('QB_OWNER_READS=always: the owner reads with the API key from the first request, others with the application session', async () => {
@@ -42,6 +51,7 @@ describe('the owner credential, by policy', () => {
     expect(stack.emulator.state.count('POST /session.json')).toBe(0);
     expect((await stack.users.getUser({ id }, asService)).user?.login).toBe('alice');
     expect(stack.emulator.state.count('POST /session.json')).toBe(1);
+    expect(audits(stack)).toEqual([{ method: 'GetUser', target: `id:${id}`, outcome: 'OK', caller: 'test-owner', application: 'default' }]);
   });
 
   it('keeps today’s credentials on ConnectyCube, which has no API key', async () => {
