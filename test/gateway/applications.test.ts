@@ -183,5 +183,39 @@ describe.each([['without Redis', false], ...(withRedis ? [['with Redis', true] a
         /^qb_caller_calls_total\{application="",caller="service-b",method="\/quickblox.v1.UserService\/GetUser",code="INVALID_ARGUMENT"\} 1$/m,
       );
     });
+
+    it('learns each upstream clock apart: a skewed one moves only its own offset', async () => {
+      emulators.cube.state.setFaults({ clockOffsetMs: 120_000 });
+      try {
+        await users().getUser({ id: aliceOf(emulators.cube, cube.id) }, { metadata: as(callerKeys.serviceB, 'cube') });
+        await users().getUser({ id: aliceOf(emulators.second, second.id) }, { metadata: as(callerKeys.serviceB, 'second') });
+        const offset = (name: string) => gateway.applications.get(name)?.upstream.clock.offsetMs() ?? Number.NaN;
+        expect(Math.abs(offset('cube') - 120_000)).toBeLessThan(2000);
+        expect(Math.abs(offset('second'))).toBeLessThan(2000);
+      } finally {
+        emulators.cube.state.setFaults({ clockOffsetMs: 0 });
+      }
+    });
+
+    it('keeps readiness apart: an application whose credentials are refused is not ready, the others and the process are', async () => {
+      const health = createClientFactory().create(HealthDefinition, channel);
+      const status = async (name: string) => (await health.check({ service: `quickblox.v1.application.${name}` })).status;
+      const secondApp = emulators.second.state.apps.get(second.id)!;
+      const secret = secondApp.config.authSecret;
+      // The upstream stops accepting second's signature and drops its session: the next call finds second misconfigured.
+      secondApp.config.authSecret = 'rotated-elsewhere-0000';
+      emulators.second.state.sessions.expireAll();
+      try {
+        await expectError(users().getUser({ id: aliceOf(emulators.second, second.id) }, { metadata: as(callerKeys.serviceB, 'second') }), {
+          code: Status.UNAVAILABLE,
+          reason: 'GATEWAY_MISCONFIGURED',
+        });
+        expect(await status('second')).toBe(HealthCheckResponse_ServingStatus.NOT_SERVING);
+        expect([await status('main'), await status('cube')]).toEqual([HealthCheckResponse_ServingStatus.SERVING, HealthCheckResponse_ServingStatus.SERVING]);
+        expect((await health.check({ service: '' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+      } finally {
+        secondApp.config.authSecret = secret;
+      }
+    });
   },
 );
