@@ -1,5 +1,6 @@
 import pretty from 'pino-pretty';
 import { demoApplication, startEmulator } from '../../emulator';
+import { applicationVariables } from '../config/load-config';
 import { type UpstreamName, upstreamNames } from '../config/upstream-names';
 import { type Gateway, startGateway } from '../grpc/gateway-server';
 import { createLogger } from '../logging/logger';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   if (useEmulator) {
     Object.assign(env, {
       // The file describes the applications: the variables of one application would contradict it.
-      ...Object.fromEntries(['QB_UPSTREAM', 'QB_API_KEY', 'QB_API_ENDPOINT', 'QB_API_CA_FILE', ...credentialVariables].map((name) => [name, undefined])),
+      ...Object.fromEntries(applicationVariables.map((name) => [name, undefined])),
       GATEWAY_APPLICATIONS_FILE: writeDemoApplications(emulators, demoApplication, upstream),
       GATEWAY_POLICY_FILE: env.GATEWAY_POLICY_FILE || writeDemoPolicy(),
     });

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { ApplicationConfig, UpstreamConfig } from './gateway-config';
 import { pathInFile } from './path-in-file';
+import { secretText } from './secret-text';
 import { upstreamFacts, upstreamNames } from './upstream-names';
 
 /** What an application of the file takes from the environment unless it says otherwise. */
@@ -17,7 +18,7 @@ export type ApplicationDefaults = Pick<UpstreamConfig, 'signatureAlgorithm' | 't
 /** The name of an application: the value of the `qb-application` metadata and of the `application` label. */
 export const applicationName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1 to 63 of a-z 0-9 - _, starting with a letter or digit');
 const whole = (min: number, max: number) => z.number().int(`must be a whole number`).min(min).max(max);
-const secret = z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (check for a stray quote or newline)');
+const secret = secretText;
 const application = z
   .object({
     name: applicationName,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { GatewayConfig, UpstreamConfig } from './gateway-config';
 import { loadApplications } from './load-applications';
 import { loadPolicy } from './load-policy';
+import { secretText } from './secret-text';
 import { type UpstreamFacts, type UpstreamName, upstreamFacts, upstreamNames } from './upstream-names';
 
 /** Raised when the environment cannot configure a gateway; each line names a variable. */
@@ -40,7 +41,7 @@ const origin = z
   .refine((v) => ['', '/'].includes(new URL(v).pathname), 'must be an origin without a path, e.g. https://api.quickblox.com')
   .transform((v) => new URL(v).origin);
 const path = z.string().trim().min(1).optional();
-const secretText = (what: string) => required(what).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (check for a stray quote or newline)');
+const secretVariable = (what: string) => required(what).pipe(secretText);
 
 /** One environment variable: what `--help` and the README say of it, its default, and how it is read. */
 interface Variable {
@@ -65,10 +66,10 @@ export const variables = {
     description: 'application id (required without GATEWAY_APPLICATIONS_FILE)',
     schema: required('the numeric application id from the dashboard').pipe(integer(1, 2 ** 31 - 1)),
   },
-  QB_AUTH_KEY: { description: 'application auth key (required without GATEWAY_APPLICATIONS_FILE)', schema: secretText('the application auth key') },
+  QB_AUTH_KEY: { description: 'application auth key (required without GATEWAY_APPLICATIONS_FILE)', schema: secretVariable('the application auth key') },
   QB_AUTH_SECRET: {
     description: 'application auth secret: required for QuickBlox; optional for ConnectyCube, which then gets signed session requests (never logged)',
-    schema: secretText('the application auth secret').optional(),
+    schema: secretVariable('the application auth secret').optional(),
   },
   QB_API_ENDPOINT: {
     description: `REST API origin (default ${upstreamFacts.quickblox.defaultEndpoint}, or ${upstreamFacts.connectycube.defaultEndpoint} for connectycube)`,
@@ -76,7 +77,7 @@ export const variables = {
   },
   QB_API_KEY: {
     description: 'QuickBlox server API key: writes without a user token, CreateUserToken (optional; never logged)',
-    schema: secretText('the server API key').optional(),
+    schema: secretVariable('the server API key').optional(),
   },
   QB_API_CA_FILE: { description: 'PEM file of extra certificate authorities to trust for the endpoint (optional)', schema: path },
   QB_SIGNATURE_HASH: {
@@ -275,7 +276,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 }
 
 /** The variables that describe the one application of a gateway without GATEWAY_APPLICATIONS_FILE. */
-const applicationVariables = ['QB_UPSTREAM', 'QB_APPLICATION_ID', 'QB_AUTH_KEY', 'QB_AUTH_SECRET', 'QB_API_KEY', 'QB_API_ENDPOINT', 'QB_API_CA_FILE'] as const;
+export const applicationVariables = [
+  'QB_UPSTREAM',
+  'QB_APPLICATION_ID',
+  'QB_AUTH_KEY',
+  'QB_AUTH_SECRET',
+  'QB_API_KEY',
+  'QB_API_ENDPOINT',
+  'QB_API_CA_FILE',
+] as const;
 
 function applicationVariablesSet(env: NodeJS.ProcessEnv): string[] {
   const set = applicationVariables.filter((name) => env[name]?.trim());

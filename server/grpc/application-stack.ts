@@ -1,4 +1,4 @@
-import type { ApplicationConfig, GatewayConfig } from '../config/gateway-config';
+import type { ApplicationConfig, GatewayConfig, UpstreamConfig } from '../config/gateway-config';
 import { flavours } from '../flavours/flavours';
 import type { Logger } from '../logging/logger';
 import type { ApplicationMetrics, GatewayMetrics } from '../metrics/gateway-metrics';
@@ -52,7 +52,7 @@ export async function buildApplication(
     else log.warn({ reason: state.reason, detail: state.detail }, 'not ready');
   });
   // The account's id names its keys: two names for one account share its budget and sessions, as the upstream does.
-  const store = connection?.forAccount(`${app.upstream.name}:${app.upstream.applicationId}`);
+  const store = connection?.forAccount(accountOf(app.upstream));
   const nonceTag = await store?.nonceTag();
   const kit = flavours[app.upstream.name];
   const upstream = createUpstream({ config: app.upstream, flavour: kit.flavour, readiness, now, observer: metrics.observer, store, nonceTag });
@@ -68,6 +68,11 @@ export async function buildApplication(
     keepWarm: () => keepApplicationSession(upstream.applicationSession, readiness, log),
     close: (force) => upstream.close(force),
   };
+}
+
+/** The account an application's keys live under in the shared store: its upstream and application id. */
+export function accountOf(upstream: Pick<UpstreamConfig, 'name' | 'applicationId'>): string {
+  return `${upstream.name}:${upstream.applicationId}`;
 }
 
 /** What the services share: the upstream, the caches, the audit log and, unless turned off, coalescing. */

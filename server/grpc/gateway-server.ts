@@ -10,7 +10,7 @@ import type { Readiness } from '../readiness';
 import type { UserSessionCache } from '../sessions/user-session-cache';
 import { connectSharedStore, type SharedStore } from '../store/shared-store';
 import type { Upstream } from '../upstream/upstream';
-import { type ApplicationStack, buildApplication } from './application-stack';
+import { type ApplicationStack, accountOf, buildApplication } from './application-stack';
 import { createGrpcServer } from './grpc-server';
 import { type InFlightCalls, trackInFlightCalls } from './in-flight-calls';
 import { serverCredentials } from './server-credentials';
@@ -51,12 +51,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   await checkListenable('METRICS_PORT', config.grpc.host, config.metricsPort);
   const metrics = createGatewayMetrics();
   const store = await sharedStore(config, logger, metrics);
-  const applications = new Map<string, ApplicationStack>();
-  for (const app of config.applications) {
-    applications.set(app.name, await buildApplication(app, { config, metrics, logger, store, now: options.now }));
-  }
+  const shared = { config, metrics, logger, store, now: options.now };
   // The process is ready when the default application is: a call that names none is served by it.
-  const main = stackOf(applications, defaultApplication(config).name);
+  const main = await buildApplication(defaultApplication(config), shared);
+  const applications = new Map<string, ApplicationStack>([[main.name, main]]);
+  for (const app of config.applications) if (app.name !== main.name) applications.set(app.name, await buildApplication(app, shared));
   warnOwnerPowersUnused(config, logger);
   const inFlight = trackInFlightCalls();
   const server = createGrpcServer({
@@ -200,21 +199,10 @@ async function sharedStore(config: GatewayConfig, logger: Logger, metrics: Gatew
   const store = connectSharedStore({
     ...config.store,
     // Each application keeps its keys under its own account (application-stack.ts); this one is the default's.
-    account: accountOf(config),
+    account: accountOf(defaultApplication(config).upstream),
     logger,
     onChange: metrics.sharedStoreUp,
   });
   await store.ready(2000);
   return store;
-}
-
-function accountOf(config: GatewayConfig): string {
-  const { upstream } = defaultApplication(config);
-  return `${upstream.name}:${upstream.applicationId}`;
-}
-
-function stackOf(applications: ReadonlyMap<string, ApplicationStack>, name: string): ApplicationStack {
-  const stack = applications.get(name);
-  if (!stack) throw new Error(`no application "${name}" was built`);
-  return stack;
 }

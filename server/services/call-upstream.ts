@@ -1,5 +1,5 @@
 import { ServerError, Status } from 'nice-grpc-common';
-import { rethrowMapped } from '../errors/upstream-error-mapping';
+import { mapUpstreamError } from '../errors/upstream-error-mapping';
 import type { Credential } from '../upstream/credential';
 import { withQuery } from '../upstream/form-encoding';
 import type { CallScope, UpstreamResponse } from '../upstream/interceptor';
@@ -57,15 +57,14 @@ export async function callUpstream(
   const report = (outcome: string) => {
     if (used.kind === 'apiKey' && options.audit) deps.audit?.({ ...options.audit, outcome });
   };
-  try {
-    let res: UpstreamResponse;
-    try {
-      res = await read(credential);
-    } catch (e) {
+  const readOrFallBack = () =>
+    read(credential).catch((e: unknown) => {
       if (!(options.whenRefused && refusedListing(e))) throw e;
       used = options.whenRefused;
-      res = await read(used);
-    }
+      return read(used);
+    });
+  try {
+    const res = await readOrFallBack();
     report('OK');
     return res;
   } catch (e) {
@@ -74,12 +73,10 @@ export async function callUpstream(
       return undefined;
     }
     if (e instanceof UpstreamError && e.status === 401 && credential.kind === 'token') deps.userSessions?.dropToken(credential.token);
-    try {
-      rethrowMapped(e, { credential: used.kind, fields: options.fields, upstream: deps.upstream.flavour.title });
-    } catch (mapped) {
-      report(mapped instanceof ServerError ? Status[mapped.code] : 'UNKNOWN');
-      throw mapped;
-    }
+    const mapped =
+      e instanceof UpstreamError ? mapUpstreamError(e, { credential: used.kind, fields: options.fields, upstream: deps.upstream.flavour.title }) : e;
+    report(mapped instanceof ServerError ? Status[mapped.code] : 'UNKNOWN');
+    throw mapped;
   }
 }
 
